@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pilote.core import views as core_views
+
+admin.site.site_header = "Pilote — administration technique"
+admin.site.site_title = "Pilote"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("pilote.core.urls")),
+    path("comptes/", include("pilote.accounts.urls")),
+    path("notes/", include("pilote.notes.urls")),
+    path("territoire/", include("pilote.territories.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "pilote.core.views.error_403"
+handler404 = "pilote.core.views.error_404"
+handler500 = "pilote.core.views.error_500"

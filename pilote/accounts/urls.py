@@ -1,0 +1,34 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from pilote.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("membres/", views.members, name="members"),
+    path("membres/inviter/", views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/annuler/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisation/<int:pk>/choisir/", views.switch_membership, name="switch_membership"),
+]

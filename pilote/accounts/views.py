@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from pilote.accounts import perms, services
+from pilote.accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm
+from pilote.accounts.middleware import SESSION_KEY
+from pilote.accounts.models import Invitation, Membership
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset-body.txt"
+    html_email_template_name = "emails/password_reset-body.html"
+    subject_template_name = "emails/password_reset-subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def _territory(request: HttpRequest):
+    if request.membership is None:
+        raise Http404("Aucun territoire n'est associé à votre compte.")
+    return request.membership.territory
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request)
+    if not perms.can_view_members(request.user, territory):
+        raise Http404
+    memberships = (
+        Membership.objects.active()
+        .filter(territory=territory)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name")
+    )
+    can_invite = perms.can_invite(request.user, territory)
+    invitations = (
+        Invitation.objects.pending()
+        .filter(territory=territory)
+        .select_related("organisation")
+        .order_by("-created_at")
+        if can_invite
+        else Invitation.objects.none()
+    )
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "territory": territory,
+            "memberships": memberships,
+            "invitations": invitations,
+            "can_invite": can_invite,
+        },
+    )
+
+
+@login_required
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request)
+    if not perms.can_invite(request.user, territory):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, user=request.user, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                acting_user=request.user, territory=territory, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation envoyée à {invitation.email}. Le lien est valable jusqu'au "
+                f"{invitation.expires_at.astimezone():%d/%m/%Y}.",
+            )
+            return redirect("accounts:members")
+    return render(request, "accounts/invitation_form.html", {"form": form, "territory": territory})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.pending(), pk=pk)
+    if not perms.can_invite(request.user, invitation.territory):
+        raise Http404
+    services.invitation_revoke(acting_user=request.user, invitation=invitation)
+    messages.success(request, f"L'invitation de {invitation.email} est annulée.")
+    return redirect("accounts:members")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    from pilote.accounts.models import User
+
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None if existing else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (existing or form.is_valid()):
+        data = {} if existing else form.cleaned_data
+        try:
+            user = services.invitation_accept(
+                token=token,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                password=data.get("password1"),
+            )
+        except ValidationError:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        if existing:
+            messages.success(
+                request,
+                f"Vous êtes maintenant membre de {invitation.organisation}. Connectez-vous.",
+            )
+            return redirect("accounts:login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Bienvenue dans Pilote, {user.get_short_name()} !")
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+    )
+
+
+@login_required
+@require_POST
+def switch_membership(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.active(), pk=pk, user=request.user)
+    request.session[SESSION_KEY] = membership.pk
+    messages.info(request, f"Vous travaillez maintenant pour {membership.organisation}.")
+    return redirect("core:home")

@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class Visibility(models.TextChoices):
+    """Who sees a follow-up record (DESIGN.md §3). The rule itself lives in `visibility.py`."""
+
+    EPCI = "epci", "EPCI concerné"
+    TERRITORY = "territory", "Tout le territoire"
+    PARTNERS = "partners", "Territoire et partenaires"
+    PRIVATE = "private", "Mon organisation seulement"
+
+    @classmethod
+    def help_texts(cls) -> dict[str, str]:
+        return {
+            cls.EPCI: "Les agents de l'EPCI concerné et le chef de projet TI.",
+            cls.TERRITORY: "Toutes les organisations membres du Territoire d'industrie.",
+            cls.PARTNERS: "Le territoire, plus les partenaires État, Région et opérateurs.",
+            cls.PRIVATE: "Votre organisation et le chef de projet TI.",
+        }

@@ -1,0 +1,46 @@
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from pilote.core import audit
+from pilote.notes import perms
+from pilote.notes.models import Note
+
+EDITABLE_FIELDS = ["title", "body", "visibility", "epci"]
+
+
+@transaction.atomic
+def note_create(*, acting_user, organisation, epci, title: str, body: str, visibility: str) -> Note:
+    if not perms.can_create_note(acting_user, epci):
+        raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
+    note = Note.objects.create(
+        epci=epci,
+        title=title,
+        body=body,
+        visibility=visibility,
+        author=acting_user,
+        author_organisation=organisation,
+    )
+    audit.record(actor=acting_user, action="note.create", obj=note, after=audit.snapshot(note))
+    return note
+
+
+@transaction.atomic
+def note_update(*, acting_user, note: Note, **changes) -> Note:
+    if not perms.can_edit_note(acting_user, note):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
+    if "epci" in changes and not perms.can_create_note(acting_user, changes["epci"]):
+        raise PermissionDenied("Vous ne pouvez pas rattacher cette note à cet EPCI.")
+    before = audit.snapshot(note, EDITABLE_FIELDS)
+    for field, value in changes.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"Champ non modifiable : {field}")
+        setattr(note, field, value)
+    note.save()
+    audit.record(
+        actor=acting_user,
+        action="note.update",
+        obj=note,
+        before=before,
+        after=audit.snapshot(note, EDITABLE_FIELDS),
+    )
+    return note

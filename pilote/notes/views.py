@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from pilote.core.csv import csv_response
+from pilote.core.htmx import is_htmx
+from pilote.core.visibility import get_visible_or_404
+from pilote.notes import perms, services
+from pilote.notes.forms import NoteFilterForm, NoteForm
+from pilote.notes.models import Note
+
+PAGE_SIZE = 25
+
+
+def _filtered_notes(request: HttpRequest):
+    territory = request.membership.territory if request.membership else None
+    form = NoteFilterForm(request.GET or None, territory=territory)
+    notes = form.filter(
+        Note.objects.visible_to(request.user).select_related(
+            "epci", "author", "author_organisation"
+        )
+    )
+    return form, notes
+
+
+@login_required
+def note_list(request: HttpRequest) -> HttpResponse:
+    form, notes = _filtered_notes(request)
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "notes/_results.html" if is_htmx(request) else "notes/list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_create": perms.can_create_note(request.user),
+        },
+    )
+
+
+@login_required
+def note_export(request: HttpRequest) -> HttpResponse:
+    _, notes = _filtered_notes(request)
+    rows = (
+        (
+            note.pk,
+            timezone.localtime(note.created_at).strftime("%d/%m/%Y %H:%M"),
+            note.epci.name,
+            note.get_visibility_display(),
+            note.title,
+            note.body,
+            str(note.author or ""),
+            str(note.author_organisation),
+        )
+        for note in notes.iterator(chunk_size=500)
+    )
+    return csv_response(
+        "notes",
+        ["N°", "Créée le", "EPCI", "Visibilité", "Titre", "Texte", "Auteur", "Organisation"],
+        rows,
+    )
+
+
+@login_required
+def note_create(request: HttpRequest) -> HttpResponse:
+    if not perms.can_create_note(request.user) or request.membership is None:
+        raise Http404
+    form = NoteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        note = services.note_create(
+            acting_user=request.user,
+            organisation=request.membership.organisation,
+            **form.cleaned_data,
+        )
+        messages.success(request, "La note est enregistrée.")
+        return redirect(note)
+    return render(request, "notes/form.html", {"form": form})
+
+
+@login_required
+def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_visible_or_404(
+        Note.objects.select_related("epci", "author", "author_organisation"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "notes/detail.html",
+        {"note": note, "can_edit": perms.can_edit_note(request.user, note)},
+    )
+
+
+@login_required
+def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_visible_or_404(Note, request.user, pk=pk)
+    if not perms.can_edit_note(request.user, note):
+        raise Http404
+    form = NoteForm(request.POST or None, instance=note, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.note_update(
+            acting_user=request.user,
+            note=Note.objects.get(pk=pk),
+            **{field: form.cleaned_data[field] for field in form.changed_data},
+        )
+        messages.success(request, "La note est modifiée.")
+        return redirect(note)
+    return render(request, "notes/form.html", {"form": form, "note": note})

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from pilote.territories.models import Commune, Department, Epci, Region, Territory
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    filter_horizontal = ["epcis"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ["name", "siren", "kind", "population"]
+    search_fields = ["name", "siren"]
+    list_filter = ["kind"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "department", "epci", "population"]
+    search_fields = ["name", "code", "postcodes"]
+    list_select_related = ["department", "epci"]
+    raw_id_fields = ["epci"]
+
+
+admin.site.register(Region)
+admin.site.register(Department)

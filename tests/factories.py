@@ -1,0 +1,120 @@
+"""factory_boy factories, French fake data (Faker fr_FR)."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from pilote.accounts.enums import OrganisationKind, Role
+from pilote.accounts.models import Membership, Organisation, User
+from pilote.core.enums import Visibility
+from pilote.notes.models import Note
+from pilote.territories.models import Commune, Department, Epci, Region, Territory
+
+factory.Faker._DEFAULT_LOCALE = "fr_FR"
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = "32"
+    name = "Hauts-de-France"
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = "59"
+    name = "Nord"
+    region = factory.SubFactory(RegionFactory)
+
+
+class EpciFactory(DjangoModelFactory):
+    class Meta:
+        model = Epci
+
+    siren = factory.Sequence(lambda n: f"2{n:08d}")
+    name = factory.Sequence(lambda n: f"CA de Test {n}")
+    kind = "CA"
+    population = 100000
+
+
+class CommuneFactory(DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    code = factory.Sequence(lambda n: f"59{n % 1000:03d}")
+    name = factory.Faker("city")
+    department = factory.SubFactory(DepartmentFactory)
+    region = factory.SelfAttribute("department.region")
+    postcodes = "59000"
+    population = 5000
+    epci = factory.SubFactory(EpciFactory)
+
+
+class TerritoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Territory
+
+    name = factory.Sequence(lambda n: f"Territoire d'industrie {n}")
+    slug = factory.Sequence(lambda n: f"territoire-{n}")
+
+    @factory.post_generation
+    def epcis(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.epcis.set(extracted)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.CCI
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.territories.set(extracted)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    territory = factory.SubFactory(TerritoryFactory)
+    role = Role.TI_MANAGER
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    title = factory.Faker("sentence", nb_words=5)
+    body = factory.Faker("paragraph")
+    visibility = Visibility.EPCI
+    epci = factory.SubFactory(EpciFactory)
+    author = factory.SubFactory(UserFactory)
+    author_organisation = factory.SubFactory(OrganisationFactory)

@@ -1,0 +1,86 @@
+"""The leak matrix (DESIGN.md §3): every role × every follow-up URL × every visibility.
+
+Each capability registers its follow-up objects in `tests/<app>/leak_cases.py`:
+
+    register(LeakCase(
+        name="note",
+        make=lambda world, *, epci, visibility, author: NoteFactory(...),  # returns the object
+        marker=lambda obj: obj.title,          # text that only this object shows
+        read_urls={"detail": lambda obj: reverse("notes:detail", args=[obj.pk])},
+        restricted_urls={"edit": lambda obj: reverse("notes:edit", args=[obj.pk])},
+        collection_urls={"list": lambda world: reverse("notes:list"), ...},  # lists, exports,
+    ))                                                                         # feeds, digests
+
+`tests/core/test_leak_matrix.py` then checks, for each actor of `tests/world.py`:
+
+- read URLs answer 200 when the actor may see the object and 404 otherwise;
+- restricted URLs (edit forms, history…) answer 404 when the actor may not see the object,
+  and may still refuse (403/404) one they see;
+- collection URLs (lists, exports, feeds, digests) show the marker exactly when the actor
+  may see the object;
+- sample URLs (dashboards) never show an object the actor may not see.
+
+What "may see" means is written below from the table of DESIGN.md §3, independently of the
+application code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pilote.core.enums import Visibility
+
+
+@dataclass
+class LeakCase:
+    name: str
+    make: Callable
+    marker: Callable
+    read_urls: dict[str, Callable] = field(default_factory=dict)
+    restricted_urls: dict[str, Callable] = field(default_factory=dict)
+    collection_urls: dict[str, Callable] = field(default_factory=dict)
+    # Pages that show only a selection (dashboards, "latest" panels): never an invisible object.
+    sample_urls: dict[str, Callable] = field(default_factory=dict)
+    # Collection responses that are not text (e.g. XLSX) can give a decoder here.
+    decode: Callable[[bytes], str] = lambda content: content.decode("utf-8", errors="replace")
+
+
+REGISTRY: dict[str, LeakCase] = {}
+
+
+def register(case: LeakCase) -> LeakCase:
+    REGISTRY[case.name] = case
+    return case
+
+
+# The objects every case is tried with: (EPCI of the object, visibility, author actor).
+# All sit in territory A; e1 is agent_e1's EPCI.
+SPECIMENS = [
+    ("e1", Visibility.EPCI, "agent_e1"),
+    ("e1", Visibility.TERRITORY, "agent_e1"),
+    ("e1", Visibility.PARTNERS, "agent_e1"),
+    ("e1", Visibility.PRIVATE, "agent_e1"),
+    ("e1", Visibility.PRIVATE, "manager"),
+    ("e2", Visibility.EPCI, "agent_e2"),
+]
+
+_AUTHOR_ORG = {"agent_e1": "o1", "agent_e2": "o2", "manager": "cci"}
+
+
+def expected_visible(actor: str, epci: str, visibility: str, author: str) -> bool:
+    """DESIGN.md §3, spelled out for the actors of tests/world.py."""
+    if actor == "manager":  # TI manager of territory A sees all of A's follow-up
+        return True
+    if actor in {"agent_e1", "agent_e2"}:
+        own_epci = actor[-2:] == epci
+        author_org_is_mine = _AUTHOR_ORG[author] == {"agent_e1": "o1", "agent_e2": "o2"}[actor]
+        if visibility == Visibility.EPCI:
+            return own_epci
+        if visibility in {Visibility.TERRITORY, Visibility.PARTNERS}:
+            return True
+        return author_org_is_mine  # private
+    if actor == "partner":
+        return visibility == Visibility.PARTNERS
+    # admin (no follow-up), another territory's members, and accounts without membership
+    return False

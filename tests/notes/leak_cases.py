@@ -1,0 +1,43 @@
+from django.urls import reverse
+
+from tests.factories import NoteFactory
+from tests.leak_matrix import LeakCase, register
+
+
+def make_note(world, *, epci, visibility, author):
+    membership = world.memberships[author]
+    return NoteFactory(
+        epci=world.epcis[epci],
+        visibility=visibility,
+        author=membership.user,
+        author_organisation=membership.organisation,
+        title=f"Note-{epci}-{visibility}-{author}",
+    )
+
+
+register(
+    LeakCase(
+        name="note",
+        make=make_note,
+        marker=lambda note: note.title,
+        read_urls={
+            "detail": lambda note: reverse("notes:detail", args=[note.pk]),
+        },
+        restricted_urls={
+            "edit": lambda note: reverse("notes:edit", args=[note.pk]),
+            "history": lambda note: reverse("core:history", args=[_content_type_id(note), note.pk]),
+        },
+        collection_urls={
+            "list": lambda world: reverse("notes:list"),
+            "search": lambda world: reverse("notes:list") + "?q=Note-",
+            "export": lambda world: reverse("notes:export"),
+        },
+        sample_urls={"dashboard": lambda world: reverse("core:home")},
+    )
+)
+
+
+def _content_type_id(obj) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
