@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.core.admin import AuditedModelAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
@@ -28,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "short_name", "kind", "epci"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -37,7 +38,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedModelAdmin):
     list_display = ["email", "organisation", "role", "expires_at", "accepted_at", "revoked_at"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at"]

@@ -22,7 +22,10 @@ class Note(FollowUpModel):
     class Meta:
         verbose_name = "note"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["epci", "visibility"])]
+        indexes = [
+            models.Index(fields=["epci", "visibility"]),
+            models.Index(fields=["-created_at", "-id"], name="note_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
