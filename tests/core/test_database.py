@@ -1,17 +1,20 @@
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper
 
 
-@pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout():
+def test_a_sqlite_database_file_runs_in_wal_mode_with_immediate_transactions(tmp_path, db):
     if connection.vendor != "sqlite":
-        pytest.skip("réglages propres à SQLite ; cette base est " + connection.vendor)
-    settings = connection.settings_dict["OPTIONS"]
-    assert settings["transaction_mode"] == "IMMEDIATE"
-    assert settings["timeout"] >= 5
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        mode = cursor.fetchone()[0]
-    # The test database lives in memory, where SQLite keeps "memory"; a file database is WAL.
-    assert mode in {"wal", "memory"}
-    assert "journal_mode=WAL" in settings["init_command"]
+        pytest.skip(f"réglages propres à SQLite ; cette base est {connection.vendor}")
+    # The settings' own options, applied to a real file (the test database lives in memory).
+    wrapper = DatabaseWrapper({**settings.DATABASES["default"], "NAME": tmp_path / "x.sqlite3"})
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 5000
+        assert wrapper.transaction_mode == "IMMEDIATE"
+    finally:
+        wrapper.close()
