@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from pilote.accounts.models import Invitation, Membership, Organisation, User
+from pilote.core import audit
 from pilote.core.admin import AuditedModelAdmin
 
 
@@ -26,6 +27,13 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     filter_horizontal = []
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            audit.record(actor=request.user, action="admin.user.password_change", obj=user)
+        return response
 
 
 @admin.register(Organisation)

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template.loader import render_to_string
 
 from pilote.accounts import perms
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
+from pilote.core.tasks import send_email
 
 
 class LoginForm(AuthenticationForm):
@@ -91,3 +94,23 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the email goes through the task queue after commit."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        text = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context)
+        transaction.on_commit(
+            lambda: send_email.enqueue(to=[to_email], subject=subject, text=text, html=html)
+        )

@@ -12,7 +12,19 @@ from pilote.accounts.enums import OrganisationKind, Role
 from pilote.core.models import TimeStampedModel
 
 
-class UserManager(BaseUserManager):
+def _history_territories(user):
+    from pilote.accounts.scope import get_scope
+
+    return get_scope(user).history_territory_ids
+
+
+class UserQuerySet(models.QuerySet):
+    def for_history(self, user) -> UserQuerySet:
+        """Accounts whose audit trail `user` may read: members of the territories they run."""
+        return self.filter(memberships__territory_id__in=_history_territories(user)).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra) -> User:
@@ -71,6 +83,9 @@ class OrganisationQuerySet(models.QuerySet):
     def in_territory(self, territory) -> OrganisationQuerySet:
         return self.filter(territories=territory)
 
+    def for_history(self, user) -> OrganisationQuerySet:
+        return self.filter(territories__in=_history_territories(user)).distinct()
+
 
 class Organisation(TimeStampedModel):
     name = models.CharField("nom", max_length=200, unique=True)
@@ -114,6 +129,9 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True)
 
+    def for_history(self, user) -> MembershipQuerySet:
+        return self.filter(territory_id__in=_history_territories(user))
+
 
 class Membership(TimeStampedModel):
     """A user acts for an organisation, in one territory, with one role."""
@@ -155,6 +173,9 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True).filter(
             expires_at__gt=timezone.now()
         )
+
+    def for_history(self, user) -> InvitationQuerySet:
+        return self.filter(territory_id__in=_history_territories(user))
 
 
 class Invitation(TimeStampedModel):

@@ -24,11 +24,22 @@ class Scope:
     author_org_ids: frozenset[int] = frozenset()  # organisations whose own records they see
     roles: frozenset[str] = frozenset()
     managed_territory_ids: frozenset[int] = frozenset()
+    admin_territory_ids: frozenset[int] = frozenset()
     territory_ids: frozenset[int] = frozenset()
+    # For each EPCI the user may write on, the organisation a new record is filed under.
+    writing_org_by_epci: tuple[tuple[str, int], ...] = ()
+
+    def writing_organisation_id(self, epci_id: str) -> int | None:
+        return dict(self.writing_org_by_epci).get(epci_id)
 
     @property
     def is_empty(self) -> bool:
         return not self.territory_epci_ids
+
+    @property
+    def history_territory_ids(self) -> frozenset[int]:
+        """Territories whose audit trails the user may read (TI manager or administrator)."""
+        return self.managed_territory_ids | self.admin_territory_ids
 
 
 EMPTY = Scope()
@@ -70,7 +81,8 @@ def _compute(user) -> Scope:
         epcis_of[territory_id].add(epci_id)
 
     managed, agent, member, partner, orgs = set(), set(), set(), set(), set()
-    managed_territories, roles = set(), set()
+    managed_territories, admin_territories, roles = set(), set(), set()
+    writing_org: dict[str, int] = {}
     for role, territory_id, organisation_id, org_epci_id in memberships:
         roles.add(role)
         territory_epcis = epcis_of[territory_id]
@@ -82,12 +94,18 @@ def _compute(user) -> Scope:
         elif role == Role.EPCI_AGENT:
             if org_epci_id in territory_epcis:
                 agent.add(org_epci_id)
+                writing_org[org_epci_id] = organisation_id  # the EPCI's own org comes first
             member |= territory_epcis
             orgs.add(organisation_id)
         elif role == Role.PARTNER:
             partner |= territory_epcis
             orgs.add(organisation_id)
-        # Role.ADMIN: accounts and reference data, no follow-up.
+        elif role == Role.ADMIN:  # accounts and reference data, no follow-up
+            admin_territories.add(territory_id)
+    for role, territory_id, organisation_id, _ in memberships:
+        if role == Role.TI_MANAGER:
+            for epci_id in epcis_of[territory_id]:
+                writing_org.setdefault(epci_id, organisation_id)
     return Scope(
         managed_epci_ids=frozenset(managed),
         agent_epci_ids=frozenset(agent),
@@ -97,5 +115,7 @@ def _compute(user) -> Scope:
         author_org_ids=frozenset(orgs),
         roles=frozenset(roles),
         managed_territory_ids=frozenset(managed_territories),
+        admin_territory_ids=frozenset(admin_territories),
         territory_ids=frozenset(territory_ids),
+        writing_org_by_epci=tuple(sorted(writing_org.items())),
     )

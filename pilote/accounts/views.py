@@ -9,7 +9,12 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from pilote.accounts import perms, services
-from pilote.accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm
+from pilote.accounts.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    LoginForm,
+    QueuedPasswordResetForm,
+)
 from pilote.accounts.middleware import SESSION_KEY
 from pilote.accounts.models import Invitation, Membership
 
@@ -22,6 +27,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = QueuedPasswordResetForm
     email_template_name = "emails/password_reset-body.txt"
     html_email_template_name = "emails/password_reset-body.html"
     subject_template_name = "emails/password_reset-subject.txt"

@@ -5,19 +5,51 @@ from pilote.core.models import AuditEvent
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """The technical admin bypasses the services, so it writes its own audit events."""
+    """The technical admin bypasses the services, so it writes its own audit events:
+    one per saved object (many-to-many fields included) and one per inline row."""
 
-    def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
-        super().save_model(request, obj, form, change)
-        action = f"{obj._meta.model_name}.{'update' if change else 'create'}"
+    def _state(self, obj) -> dict:
+        state = audit.snapshot(obj)
+        for field in obj._meta.many_to_many:
+            state[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+        return state
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            request._audit_before = self._state(obj)
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        action = "update" if change else "create"
         audit.record(
             actor=request.user,
-            action=f"admin.{action}",
+            action=f"admin.{obj._meta.model_name}.{action}",
             obj=obj,
-            before=before,
-            after=audit.snapshot(obj),
+            before=getattr(request, "_audit_before", {}) if change else {},
+            after=self._state(obj),
         )
+
+    def save_formset(self, request, form, formset, change):
+        before = {o.pk: audit.snapshot(o) for o in formset.get_queryset()} if change else {}
+        for deleted in (f.instance for f in formset.deleted_forms if f.instance.pk):
+            audit.record(
+                actor=request.user,
+                action=f"admin.{deleted._meta.model_name}.delete",
+                obj=deleted,
+                before=before.get(deleted.pk, {}),
+            )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            audit.record(
+                actor=request.user,
+                action=f"admin.{obj._meta.model_name}.{'update' if obj.pk in before else 'create'}",
+                obj=obj,
+                before=before.get(obj.pk, {}),
+                after=audit.snapshot(obj),
+            )
 
     def delete_model(self, request, obj):
         audit.record(

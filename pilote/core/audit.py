@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.db import models
 from pilote.core.models import AuditEvent
 
 SYSTEM_LABEL = "Système"
+# Secrets never reach the audit trail; a short digest still shows that they changed.
+SECRET_FIELDS = {"password", "token_hash"}
 
 
 def _json_value(value: Any) -> Any:
@@ -34,7 +37,12 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             continue
         if field.name in {"created_at", "updated_at"}:
             continue
-        values[field.name] = _json_value(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if field.name in SECRET_FIELDS:
+            digest = hashlib.sha256(str(value).encode()).hexdigest()[:8] if value else ""
+            values[field.name] = f"masqué ({digest})" if digest else ""
+        else:
+            values[field.name] = _json_value(value)
     return values
 
 

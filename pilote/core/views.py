@@ -10,7 +10,6 @@ from pilote.accounts import perms
 from pilote.accounts.models import Membership
 from pilote.core.dashboard import panels_for
 from pilote.core.models import AuditEvent
-from pilote.core.visibility import is_visible_to
 
 
 @login_required
@@ -47,7 +46,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
     """The audit trail of one object, for TI managers and platform administrators.
 
-    Follow-up objects obey the confidentiality rule: whoever may not see the object gets 404.
+    Follow-up objects obey the confidentiality rule; accounts, organisations and territories
+    are limited to the territories the reader runs. Anything else answers 404.
     """
     if not perms.can_view_history(request.user):
         raise Http404
@@ -58,10 +58,18 @@ def history(request: HttpRequest, content_type_id: int, object_id: str) -> HttpR
     model = content_type.model_class()
     if model is None:
         raise Http404
-    obj = model._default_manager.filter(pk=object_id).first()
-    if obj is None:
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):  # follow-up: the confidentiality rule
+        candidates = manager.visible_to(request.user)
+    elif hasattr(manager, "for_history"):  # accounts, territories: the user's territories
+        candidates = manager.for_history(request.user)
+    else:  # anything else (sessions, login logs…) has no history page
         raise Http404
-    if hasattr(model._default_manager, "visible_to") and not is_visible_to(obj, request.user):
+    try:
+        obj = candidates.filter(pk=object_id).first()
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if obj is None:
         raise Http404
     events = AuditEvent.objects.filter(
         content_type=content_type, object_id=str(obj.pk)

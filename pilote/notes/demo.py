@@ -81,7 +81,6 @@ def load(*, out) -> int:
         epci = membership.territory.epcis.get(organisation__short_name=short)
         services.note_create(
             acting_user=membership.user,
-            organisation=membership.organisation,
             epci=epci,
             title=title,
             body=body,

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from pilote.accounts.scope import get_scope
 from pilote.core import audit
 from pilote.notes import perms
 from pilote.notes.models import Note
@@ -9,7 +10,9 @@ EDITABLE_FIELDS = ["title", "body", "visibility", "epci"]
 
 
 @transaction.atomic
-def note_create(*, acting_user, organisation, epci, title: str, body: str, visibility: str) -> Note:
+def note_create(*, acting_user, epci, title: str, body: str, visibility: str) -> Note:
+    """The note is filed under the author's organisation for that EPCI: the EPCI itself for
+    its agents, the TI manager's organisation (CCI) otherwise."""
     if not perms.can_create_note(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
     note = Note.objects.create(
@@ -18,7 +21,7 @@ def note_create(*, acting_user, organisation, epci, title: str, body: str, visib
         body=body,
         visibility=visibility,
         author=acting_user,
-        author_organisation=organisation,
+        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
     )
     audit.record(actor=acting_user, action="note.create", obj=note, after=audit.snapshot(note))
     return note

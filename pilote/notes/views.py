@@ -70,15 +70,11 @@ def note_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def note_create(request: HttpRequest) -> HttpResponse:
-    if not perms.can_create_note(request.user) or request.membership is None:
+    if not perms.can_create_note(request.user):
         raise Http404
     form = NoteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        note = services.note_create(
-            acting_user=request.user,
-            organisation=request.membership.organisation,
-            **form.cleaned_data,
-        )
+        note = services.note_create(acting_user=request.user, **form.cleaned_data)
         messages.success(request, "La note est enregistrée.")
         return redirect(note)
     return render(request, "notes/form.html", {"form": form})

@@ -78,12 +78,21 @@ class Commune(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class TerritoryQuerySet(models.QuerySet):
+    def for_history(self, user) -> "TerritoryQuerySet":
+        from pilote.accounts.scope import get_scope
+
+        return self.filter(pk__in=get_scope(user).history_territory_ids)
+
+
 class Territory(TimeStampedModel):
     """A Territoire d'industrie: member EPCIs run a shared industrial programme."""
 
     name = models.CharField("nom", max_length=200, unique=True)
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     epcis = models.ManyToManyField(Epci, verbose_name="EPCI membres", related_name="territories")
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Territoire d'industrie"

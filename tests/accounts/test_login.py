@@ -60,3 +60,35 @@ def test_pages_need_login(client, db):
     response = client.get("/notes/")
     assert response.status_code == 302
     assert response["Location"] == "/comptes/connexion/?next=/notes/"
+
+
+def test_changing_the_case_of_the_email_does_not_dodge_the_lockout(client, user):
+    variants = ["claire.delattre@exemple.fr", "Claire.Delattre@exemple.fr",
+                "CLAIRE.DELATTRE@EXEMPLE.FR", " claire.delattre@exemple.fr",
+                "claire.DELATTRE@exemple.fr"]  # fmt: skip
+    for variant in variants:
+        post_login(client, variant, "mauvais")
+    assert post_login(client, user.email, PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_the_lockout_counts_the_client_address_not_the_proxys(client, settings, db):
+    settings.TRUSTED_PROXY_COUNT = 1
+    victims = [UserFactory(email=f"agent{i}@exemple.fr") for i in range(6)]
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for victim in victims[:5]:
+        client.post("/comptes/connexion/", {"username": victim.email, "password": "x"}, **attacker)
+    # The attacker's address is locked out…
+    locked = client.post(
+        "/comptes/connexion/",
+        {"username": victims[5].email, "password": PASSWORD},
+        **attacker,
+    )
+    assert locked.status_code == 429
+    # …but a colleague behind the same proxy still logs in.
+    response = client.post(
+        "/comptes/connexion/",
+        {"username": victims[5].email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert response.status_code == 302

@@ -13,8 +13,11 @@ def user(db):
     return UserFactory(email="nadia.moreau@exemple.fr")
 
 
-def test_a_forgotten_password_is_replaced_through_the_emailed_link(client, user):
-    response = client.post("/comptes/mot-de-passe/oubli/", {"email": "Nadia.Moreau@exemple.fr"})
+def test_a_forgotten_password_is_replaced_through_the_emailed_link(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/comptes/mot-de-passe/oubli/", {"email": "Nadia.Moreau@exemple.fr"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -16,7 +16,6 @@ def note(world):
     membership = world.memberships["agent_e1"]
     return services.note_create(
         acting_user=membership.user,
-        organisation=membership.organisation,
         epci=world.epcis["e1"],
         title="Foncier disponible",
         body="Deux lots.",
@@ -83,3 +82,26 @@ def test_a_forged_history_url_answers_404(world, login):
     assert client.get("/historique/999999/1/").status_code == 404
     note = NoteFactory(epci=world.epcis["e3"])  # territory B
     assert client.get(history_url(note)).status_code == 404
+
+
+def test_history_of_accounts_is_limited_to_the_readers_territories(world, login):
+    from pilote.core import audit
+
+    for obj in (world.users["agent_e3"], world.orgs["o3"], world.memberships["agent_e3"],
+                world.territory_b, world.users["agent_e1"], world.orgs["o1"]):  # fmt: skip
+        audit.record(actor=None, action="test.touch", obj=obj)
+    for actor in ("manager", "admin"):
+        client = login(world.users[actor])
+        for foreign in (world.users["agent_e3"], world.orgs["o3"], world.memberships["agent_e3"],
+                        world.territory_b):  # fmt: skip
+            assert client.get(history_url(foreign)).status_code == 404, (actor, foreign)
+        for own in (world.users["agent_e1"], world.orgs["o1"], world.territory_a):
+            assert client.get(history_url(own)).status_code == 200, (actor, own)
+
+
+def test_objects_without_a_history_rule_have_no_history_page(world, login):
+    from axes.models import AccessLog
+
+    log = AccessLog.objects.create(username="manager@exemple.fr", ip_address="127.0.0.1")
+    client = login(world.users["manager"])
+    assert client.get(history_url(log)).status_code == 404

@@ -140,3 +140,21 @@ def test_the_csv_export_holds_exactly_the_filtered_visible_notes(world, login):
     assert [r[4] for r in rows[1:]] == ["Friche; « Louvroil »"]
     assert rows[1][5] == "ligne 1\nligne 2"
     assert rows[1][3] == "EPCI concerné"
+
+
+def test_a_note_is_filed_under_the_authors_organisation_for_that_epci(world, login):
+    from tests.factories import MembershipFactory
+
+    # agent_e1 also acts as a partner for the sous-préfecture, and has chosen that hat.
+    extra = MembershipFactory(
+        user=world.users["agent_e1"],
+        organisation=world.orgs["state"],
+        territory=world.territory_a,
+        role="partner",
+    )
+    client = login(world.users["agent_e1"])
+    client.post(f"/comptes/organisation/{extra.pk}/choisir/")
+    client.post("/notes/nouvelle/", note_form(world))
+    assert Note.objects.get().author_organisation == world.orgs["o1"]
+    login(world.users["manager"]).post("/notes/nouvelle/", note_form(world, title="CCI"))
+    assert Note.objects.get(title="CCI").author_organisation == world.orgs["cci"]
