@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pilote.core",
     "pilote.territories",
     "pilote.accounts",
+    "pilote.companies",
     "pilote.notes",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pilote.core.urls")),
     path("comptes/", include("pilote.accounts.urls")),
     path("notes/", include("pilote.notes.urls")),
+    path("entreprises/", include("pilote.companies.urls")),
     path("territoire/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]

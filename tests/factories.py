@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from pilote.accounts.enums import OrganisationKind, Role
 from pilote.accounts.models import Membership, Organisation, User
+from pilote.companies.models import Company, Establishment, Sector
 from pilote.core.enums import Visibility
 from pilote.notes.models import Note
 from pilote.territories.models import Commune, Department, Epci, Region, Territory
@@ -118,3 +119,49 @@ class NoteFactory(DjangoModelFactory):
     epci = factory.SubFactory(EpciFactory)
     author = factory.SubFactory(UserFactory)
     author_organisation = factory.SubFactory(OrganisationFactory)
+
+
+class CompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    siren = factory.Sequence(lambda n: f"{300000000 + n:09d}")
+    name = factory.Faker("company")
+    size_category = "PME"
+    headcount_band = "21"
+
+
+class EstablishmentFactory(DjangoModelFactory):
+    """An establishment in a commune of `epci` (the commune is created when not given)."""
+
+    class Meta:
+        model = Establishment
+
+    company = factory.SubFactory(CompanyFactory)
+    nic = factory.Sequence(lambda n: f"{10000 + n:05d}")
+    siret = factory.LazyAttribute(lambda o: f"{o.company.siren}{o.nic}")
+    own_name = ""
+    epci = factory.SubFactory(EpciFactory)
+    commune = factory.LazyAttribute(lambda o: CommuneFactory(epci=o.epci))
+    address = "12 rue de l'Industrie"
+    postcode = "59300"
+    naf_code = "29.32Z"
+    naf_section = "C"
+    headcount_band = "21"
+    is_head_office = True
+
+    @factory.lazy_attribute
+    def search_text(self):
+        from pilote.companies.models import normalise
+
+        return f"{normalise(self.own_name or self.company.name or '')} {self.siret}"
+
+
+class SectorFactory(DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    territory = factory.SubFactory(TerritoryFactory)
+    slug = factory.Sequence(lambda n: f"filiere-{n}")
+    name = factory.Sequence(lambda n: f"Filière {n}")
+    naf_prefixes = ["29"]

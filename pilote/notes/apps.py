@@ -5,3 +5,11 @@ class NotesConfig(AppConfig):
     name = "pilote.notes"
     label = "notes"
     verbose_name = "Notes de suivi"
+
+    def ready(self) -> None:
+        from pilote.companies import registry
+        from pilote.notes import followup
+
+        registry.followed_sources.append(followup.followed_establishments)
+        registry.timeline_sources.append(followup.timeline_entries)
+        registry.establishment_actions.append(followup.establishment_actions)

@@ -15,9 +15,13 @@ class NoteForm(forms.ModelForm):
             "visibility": forms.RadioSelect,
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, establishment=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["epci"].queryset = Epci.objects.filter(pk__in=writable_epci_ids(user))
+        writable = Epci.objects.filter(pk__in=writable_epci_ids(user))
+        if establishment is not None:  # a note about an establishment goes to its EPCI
+            writable = writable.filter(pk=establishment.epci_id)
+            self.initial["epci"] = establishment.epci_id
+        self.fields["epci"].queryset = writable
         self.fields["epci"].empty_label = None
         help_texts = Visibility.help_texts()
         self.fields["visibility"].choices = [

@@ -12,8 +12,16 @@ class NoteQuerySet(VisibleQuerySet):
 
 
 class Note(FollowUpModel):
-    """A free-text follow-up note about an EPCI (later: about an establishment)."""
+    """A free-text follow-up note about an EPCI, or about one of its establishments."""
 
+    establishment = models.ForeignKey(
+        "companies.Establishment",
+        verbose_name="établissement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes",
+    )
     title = models.CharField("titre", max_length=200)
     body = models.TextField("texte", help_text="Mise en forme Markdown possible.")
 

@@ -10,13 +10,19 @@ EDITABLE_FIELDS = ["title", "body", "visibility", "epci"]
 
 
 @transaction.atomic
-def note_create(*, acting_user, epci, title: str, body: str, visibility: str) -> Note:
+def note_create(
+    *, acting_user, epci, title: str, body: str, visibility: str, establishment=None
+) -> Note:
     """The note is filed under the author's organisation for that EPCI: the EPCI itself for
-    its agents, the TI manager's organisation (CCI) otherwise."""
+    its agents, the TI manager's organisation (CCI) otherwise. A note about an establishment
+    belongs to the establishment's EPCI."""
+    if establishment is not None and establishment.epci_id != epci.pk:
+        raise PermissionDenied("Une note sur un établissement relève de l'EPCI de celui-ci.")
     if not perms.can_create_note(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
     note = Note.objects.create(
         epci=epci,
+        establishment=establishment,
         title=title,
         body=body,
         visibility=visibility,

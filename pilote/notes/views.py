@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx
 from pilote.core.visibility import get_visible_or_404
@@ -68,22 +69,40 @@ def note_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _establishment_from(request: HttpRequest):
+    """The establishment a new note is about (?etablissement=SIRET), within the territory."""
+    siret = request.GET.get("etablissement") or request.POST.get("etablissement")
+    if not siret:
+        return None
+    territory = request.membership.territory if request.membership else None
+    return get_object_or_404(
+        Establishment.objects.select_related("epci"),
+        siret=siret,
+        epci__territories=territory,
+    )
+
+
 @login_required
 def note_create(request: HttpRequest) -> HttpResponse:
     if not perms.can_create_note(request.user):
         raise Http404
-    form = NoteForm(request.POST or None, user=request.user)
+    establishment = _establishment_from(request)
+    form = NoteForm(request.POST or None, user=request.user, establishment=establishment)
     if request.method == "POST" and form.is_valid():
-        note = services.note_create(acting_user=request.user, **form.cleaned_data)
+        note = services.note_create(
+            acting_user=request.user, establishment=establishment, **form.cleaned_data
+        )
         messages.success(request, "La note est enregistrée.")
         return redirect(note)
-    return render(request, "notes/form.html", {"form": form})
+    return render(request, "notes/form.html", {"form": form, "establishment": establishment})
 
 
 @login_required
 def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(
-        Note.objects.select_related("epci", "author", "author_organisation"), request.user, pk=pk
+        Note.objects.select_related("epci", "author", "author_organisation", "establishment"),
+        request.user,
+        pk=pk,
     )
     return render(
         request,
@@ -97,7 +116,9 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(Note, request.user, pk=pk)
     if not perms.can_edit_note(request.user, note):
         raise Http404
-    form = NoteForm(request.POST or None, instance=note, user=request.user)
+    form = NoteForm(
+        request.POST or None, instance=note, user=request.user, establishment=note.establishment
+    )
     if request.method == "POST" and form.is_valid():
         services.note_update(
             acting_user=request.user,

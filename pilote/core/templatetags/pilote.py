@@ -48,3 +48,8 @@ def history_url(obj) -> str:
 
     content_type = ContentType.objects.get_for_model(obj)
     return reverse("core:history", args=[content_type.pk, obj.pk])
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

@@ -1,0 +1,77 @@
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pilote.companies.importer import import_sirene
+from pilote.companies.sirene import SireneFormatError
+from pilote.territories.models import Territory
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe les établissements SIRENE (StockEtablissement, CSV ou zip) situés dans le "
+        "territoire, et leurs unités légales. Sans --wet-run, n'écrit rien et dit ce qu'il "
+        "ferait."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--etablissements", required=True, type=Path)
+        parser.add_argument("--unites-legales", type=Path)
+        parser.add_argument("--territory", help="identifiant du territoire (tous par défaut)")
+        parser.add_argument("--wet-run", action="store_true", help="écrire pour de vrai")
+
+    def handle(self, *args, etablissements, unites_legales, territory, wet_run, **options):
+        for path in filter(None, (etablissements, unites_legales)):
+            if not path.is_file():
+                raise CommandError(f"Fichier introuvable : {path}")
+        selected = None
+        if territory:
+            selected = Territory.objects.filter(slug=territory).first()
+            if selected is None:
+                slugs = ", ".join(Territory.objects.values_list("slug", flat=True))
+                raise CommandError(f"Territoire inconnu : {territory}. Existants : {slugs}")
+        progress = _ProgressBar(self.stderr) if sys.stderr.isatty() else None
+        try:
+            summary = import_sirene(
+                acting_user=None,
+                etablissements=etablissements,
+                unites_legales=unites_legales,
+                territory=selected,
+                wet_run=wet_run,
+                on_progress=progress,
+            )
+        except SireneFormatError as error:
+            raise CommandError(str(error)) from error
+        if progress:
+            progress.done()
+        for line, reason in summary.rejects:
+            self.stderr.write(f"ligne {line} : {reason}")
+        if summary.rejected > len(summary.rejects):
+            self.stderr.write(f"… et {summary.rejected - len(summary.rejects)} autres lignes.")
+        if not wet_run:
+            self.stderr.write("Simulation (sans --wet-run) : rien n'a été écrit.")
+        self.stdout.write(json.dumps(summary.as_json()))
+
+
+class _ProgressBar:
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def __call__(self, fraction: float, scanned: int) -> None:
+        width = 30
+        filled = int(width * max(0.0, min(fraction, 1.0)))
+        elapsed = time.monotonic() - self.started
+        rate = scanned / elapsed if elapsed else 0
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%}  "
+            f"{scanned:,} lignes  {rate:,.0f} lignes/s".replace(",", " "),
+            ending="",
+        )
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("")
