@@ -248,5 +248,17 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Caches ------------------------------------------------------------------------------
+# "progress" is shared by the web and worker processes of a host (SIRENE import progress).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),
+    },
+}
+
 # --- Pilote ------------------------------------------------------------------------------
 DATA_DIR = BASE_DIR / "data"
+# Where administrators drop the SIRENE stock files they import from the web page.
+SIRENE_IMPORT_DIR = Path(os.environ.get("SIRENE_IMPORT_DIR", BASE_DIR / "var" / "imports"))

@@ -58,3 +58,74 @@ class DirectoryFilterForm(forms.Form):
         if value and not set(value) <= allowed:
             raise forms.ValidationError("Code NAF invalide : chiffres, point et lettre finale.")
         return value
+
+
+class SectorForm(forms.ModelForm):
+    naf_prefixes = forms.CharField(
+        label="Codes NAF",
+        help_text="Séparés par des virgules, à n'importe quel niveau : 29, 30.20, 20.14Z",
+    )
+
+    class Meta:
+        model = Sector
+        fields = ["name", "slug", "naf_prefixes", "strategic"]
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+        if self.instance.pk:
+            self.initial["naf_prefixes"] = ", ".join(self.instance.naf_prefixes)
+
+    def clean_naf_prefixes(self):
+        from pilote.companies.models import Naf
+
+        codes = [c.strip().upper() for c in self.cleaned_data["naf_prefixes"].split(",")]
+        codes = sorted({c for c in codes if c})
+        if not codes:
+            raise forms.ValidationError("Indiquez au moins un code NAF.")
+        known = set(Naf.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                f"Codes inconnus dans la NAF rév. 2 : {', '.join(unknown)}."
+            )
+        return codes
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        clash = Sector.objects.filter(territory=self.territory, slug=slug)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Une autre filière du territoire porte cet identifiant.")
+        return slug
+
+
+class IndustrialScopeForm(forms.Form):
+    sections = forms.MultipleChoiceField(
+        label="Sections NAF du périmètre industriel",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from pilote.companies.models import Naf
+
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = list(
+            Naf.objects.filter(level="section").values_list("code", "label")
+        ) or [(c, c) for c in "ABCDEFGHIJKLMNOPQRSTU"]
+
+
+class ImportJobForm(forms.Form):
+    etablissements = forms.ChoiceField(label="Fichier StockEtablissement (CSV ou zip)")
+    unites_legales = forms.ChoiceField(
+        label="Fichier StockUniteLegale (facultatif)", required=False
+    )
+    wet_run = forms.BooleanField(
+        label="Écrire pour de vrai (sinon : simulation, rien n'est enregistré)", required=False
+    )
+
+    def __init__(self, *args, files, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(p), p.name) for p in files]
+        self.fields["etablissements"].choices = choices
+        self.fields["unites_legales"].choices = [("", "—"), *choices]

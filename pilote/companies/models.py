@@ -221,3 +221,37 @@ class TerritoryProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Profil de {self.territory}"
+
+
+class ImportJob(TimeStampedModel):
+    """A SIRENE import started from the administration page and run by the task worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminé"
+        FAILED = "failed", "Échec"
+
+    territory = models.ForeignKey(
+        "territories.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    etablissements = models.CharField("fichier des établissements", max_length=500)
+    unites_legales = models.CharField("fichier des unités légales", max_length=500, blank=True)
+    wet_run = models.BooleanField("écriture réelle", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    summary = models.JSONField("bilan", default=dict, blank=True)
+    rejects = models.JSONField("lignes rejetées (extrait)", default=list, blank=True)
+    error = models.TextField("erreur", blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import SIRENE"
+        verbose_name_plural = "imports SIRENE"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import SIRENE n° {self.pk} ({self.get_status_display()})"

@@ -1,12 +1,22 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from pilote.accounts import perms
 from pilote.accounts.scope import get_scope
-from pilote.companies import directory, exports
-from pilote.companies.forms import DirectoryFilterForm
-from pilote.companies.models import Establishment, Sector
+from pilote.companies import directory, exports, jobs, services
+from pilote.companies.forms import (
+    DirectoryFilterForm,
+    ImportJobForm,
+    IndustrialScopeForm,
+    SectorForm,
+)
+from pilote.companies.models import Establishment, ImportJob, Sector
 from pilote.companies.naf import labels
 from pilote.companies.registry import actions, timeline
 from pilote.core.htmx import is_htmx
@@ -87,4 +97,109 @@ def establishment_detail(request: HttpRequest, siret: str) -> HttpResponse:
             "timeline": timeline(request.user, establishment),
             "actions": actions(request.user, establishment),
         },
+    )
+
+
+def _managed_territory(request: HttpRequest):
+    territory = _territory(request)
+    if not perms.is_ti_manager(request.user, territory):
+        raise Http404
+    return territory
+
+
+@login_required
+def sector_list(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request)
+    scope_form = None
+    if perms.is_ti_manager(request.user, territory):
+        scope_form = IndustrialScopeForm(
+            request.POST or None,
+            initial={"sections": directory.industrial_sections(territory)},
+        )
+        if request.method == "POST" and scope_form.is_valid():
+            services.industrial_sections_set(
+                acting_user=request.user,
+                territory=territory,
+                sections=scope_form.cleaned_data["sections"],
+            )
+            messages.success(request, "Le périmètre industriel est enregistré.")
+            return redirect("companies:sectors")
+    sectors = Sector.objects.filter(territory=territory)
+    return render(
+        request,
+        "companies/sectors.html",
+        {
+            "sectors": sectors,
+            "scope_form": scope_form,
+            "sections": directory.industrial_sections(territory),
+            "can_edit": scope_form is not None,
+        },
+    )
+
+
+@login_required
+def sector_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    territory = _managed_territory(request)
+    sector = get_object_or_404(Sector, pk=pk, territory=territory) if pk else None
+    form = SectorForm(request.POST or None, instance=sector, territory=territory)
+    if request.method == "POST":
+        if "delete" in request.POST and sector is not None:
+            services.sector_delete(acting_user=request.user, sector=sector)
+            messages.success(request, f"La filière « {sector.name} » est supprimée.")
+            return redirect("companies:sectors")
+        if form.is_valid():
+            saved = services.sector_save(
+                acting_user=request.user,
+                territory=territory,
+                sector=Sector.objects.get(pk=sector.pk) if sector else None,
+                **form.cleaned_data,
+            )
+            messages.success(request, f"La filière « {saved.name} » est enregistrée.")
+            return redirect("companies:sectors")
+    return render(request, "companies/sector_form.html", {"form": form, "sector": sector})
+
+
+def _admin_territory(request: HttpRequest):
+    if not perms.is_platform_admin(request.user):
+        raise Http404
+    return _territory(request)
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    territory = _admin_territory(request)
+    files = jobs.import_files()
+    form = ImportJobForm(request.POST or None, files=files)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = jobs.job_create(
+            acting_user=request.user,
+            etablissements=Path(data["etablissements"]),
+            unites_legales=Path(data["unites_legales"]) if data["unites_legales"] else None,
+            territory=territory,
+            wet_run=data["wet_run"],
+        )
+        messages.success(request, f"Import n° {job.pk} lancé.")
+        return redirect("companies:imports")
+    recent = ImportJob.objects.filter(territory=territory)[:20]
+    return render(
+        request,
+        "companies/imports.html",
+        {
+            "form": form,
+            "files": files,
+            "jobs": recent,
+            "import_dir": settings.SIRENE_IMPORT_DIR,
+        },
+    )
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    territory = _admin_territory(request)
+    job = get_object_or_404(ImportJob, pk=pk, territory=territory)
+    return render(
+        request,
+        "companies/_import_job.html",
+        {"job": job, "progress": jobs.progress_of(job)},
     )
