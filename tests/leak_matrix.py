@@ -18,7 +18,8 @@ Each capability registers its follow-up objects in `tests/<app>/leak_cases.py`:
   and may still refuse (403/404) one they see;
 - collection URLs (lists, exports, feeds, digests) show the marker exactly when the actor
   may see the object;
-- sample URLs (dashboards) never show an object the actor may not see.
+- sample URLs (dashboards) and related URLs (the establishment page of an object attached to
+  an establishment) never show an object the actor may not see.
 
 What "may see" means is written below from the table of DESIGN.md §3, independently of the
 application code.
@@ -42,6 +43,9 @@ class LeakCase:
     collection_urls: dict[str, Callable] = field(default_factory=dict)
     # Pages that show only a selection (dashboards, "latest" panels): never an invisible object.
     sample_urls: dict[str, Callable] = field(default_factory=dict)
+    # Pages about something the object is attached to (e.g. its establishment's page), built
+    # from the object: they must never show it to whoever may not see it.
+    related_urls: dict[str, Callable] = field(default_factory=dict)
     # Collection responses that are not text (e.g. XLSX) can give a decoder here.
     decode: Callable[[bytes], str] = lambda content: content.decode("utf-8", errors="replace")
 

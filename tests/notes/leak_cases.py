@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.factories import NoteFactory
+from tests.factories import EstablishmentFactory, NoteFactory
 from tests.leak_matrix import LeakCase, register
 
 
@@ -8,6 +8,7 @@ def make_note(world, *, epci, visibility, author):
     membership = world.memberships[author]
     return NoteFactory(
         epci=world.epcis[epci],
+        establishment=EstablishmentFactory(epci=world.epcis[epci]),
         visibility=visibility,
         author=membership.user,
         author_organisation=membership.organisation,
@@ -33,6 +34,7 @@ register(
             "export": lambda world: reverse("notes:export"),
         },
         sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={"establishment": lambda note: note.establishment.get_absolute_url()},
     )
 )
 
