@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "pilote.territories",
     "pilote.accounts",
     "pilote.companies",
+    "pilote.prospecting",
     "pilote.notes",
+    "pilote.contacts",
 ]
 
 MIDDLEWARE = [

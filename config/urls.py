@@ -11,7 +11,9 @@ urlpatterns = [
     path("", include("pilote.core.urls")),
     path("comptes/", include("pilote.accounts.urls")),
     path("notes/", include("pilote.notes.urls")),
+    path("contacts/", include("pilote.contacts.urls")),
     path("entreprises/", include("pilote.companies.urls")),
+    path("prospection/", include("pilote.prospecting.urls")),
     path("territoire/", include("pilote.territories.urls")),
     path("admin/", admin.site.urls),
 ]

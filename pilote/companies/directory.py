@@ -5,7 +5,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from pilote.companies.enums import CORE_TARGET_BANDS, EstablishmentState
 from pilote.companies.models import Establishment, TerritoryProfile
 from pilote.companies.nomenclatures import DEFAULT_INDUSTRIAL_SECTIONS
-from pilote.companies.registry import followed_q
+from pilote.companies.registry import directory_orderings, followed_q
 
 DEFAULTS = {"industrial": "on", "state": "open"}
 
@@ -53,6 +53,8 @@ def establishments(territory, user, filters: dict) -> QuerySet:
         qs = qs.exclude(followed_q(user))
     qs = qs.search(filters.get("q", ""))
     sort = filters.get("sort") or "name"
+    if sort in directory_orderings:
+        return directory_orderings[sort].apply(qs, territory=territory, user=user)
     if sort == "-headcount":
         qs = qs.annotate(
             band_rank=Case(When(headcount_band="NN", then=Value("")), default=F("headcount_band"))

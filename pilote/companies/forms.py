@@ -1,5 +1,6 @@
 from django import forms
 
+from pilote.companies import registry
 from pilote.companies.enums import CompanySize, HeadcountBand
 from pilote.companies.models import Sector
 from pilote.territories.models import Commune, Epci
@@ -51,6 +52,10 @@ class DirectoryFilterForm(forms.Form):
         self.fields["epci"].queryset = Epci.objects.in_territory(territory)
         self.fields["commune"].queryset = territory.communes.order_by("name")
         self.fields["sector"].queryset = Sector.objects.filter(territory=territory)
+        self.fields["sort"].choices = [
+            *SORT_CHOICES,
+            *((key, o.label) for key, o in registry.directory_orderings.items()),
+        ]
 
     def clean_naf(self):
         value = self.cleaned_data["naf"].strip().upper()

@@ -36,7 +36,9 @@ class ImportSummary:
     companies_created: int = 0
     companies_updated: int = 0
     rejects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    duplicates: list[tuple[int, str]] = dataclasses.field(default_factory=list, repr=False)
     created_sirets: set[str] = dataclasses.field(default_factory=set, repr=False)
+    seen_lines: dict[str, int] = dataclasses.field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict[str, int]:
         keys = ("scanned", "kept", "created", "updated", "closed", "rejected")
@@ -135,9 +137,9 @@ def _run(summary, etablissements, unites_legales, communes, on_progress) -> None
         sirens.update(r.siren for r in batch)
         _upsert_batch(summary, batch, communes, section_of)
     report = scan.report
-    summary.scanned, summary.kept = report.scanned, report.kept
-    summary.rejected = len(report.rejected)
-    summary.rejects = list(report.rejected[:MAX_REPORTED_REJECTS])
+    summary.scanned, summary.kept = report.scanned, report.kept - len(summary.duplicates)
+    summary.rejected = report.rejected_count + len(summary.duplicates)
+    summary.rejects = sorted([*report.rejected, *summary.duplicates])[:MAX_REPORTED_REJECTS]
     if unites_legales is not None and sirens:
         _update_companies(summary, read_legal_units(unites_legales, sirens=sirens))
 
@@ -156,6 +158,12 @@ def _upsert_batch(summary: ImportSummary, batch, communes, section_of) -> None:
     existing = Establishment.objects.in_bulk([r.siret for r in batch], field_name="siret")
     to_create, to_update = [], []
     for record in batch:
+        first_line = summary.seen_lines.setdefault(record.siret, record.line)
+        if first_line != record.line:  # the same SIRET twice in a file: keep the first
+            summary.duplicates.append(
+                (record.line, f"SIRET {record.siret} déjà lu ligne {first_line}")
+            )
+            continue
         values = _establishment_values(record, companies[record.siren], communes[record.commune])
         values["naf_section"] = section_of(values["naf_code"])
         current = existing.get(record.siret)

@@ -3,6 +3,8 @@
 - `followed_sources`: functions `(user) -> QuerySet` of establishment ids that `user` knows
   are followed (a visible note, a meeting…). The directory's « suivi / jamais rencontré »
   filter unions them, so it never reveals follow-up the user may not see.
+- `directory_orderings`, `directory_actions`: extra sorts (prospecting score) and buttons
+  (« ajouter à une campagne ») of the directory.
 - `establishment_actions`: buttons (« Ajouter une note »…) offered on the establishment page.
 - `timeline_sources`: functions `(user, establishment) -> list[TimelineEntry]` for the
   establishment page's timeline, each already filtered by the confidentiality rule.
@@ -18,6 +20,22 @@ followed_sources: list[Callable] = []
 timeline_sources: list[Callable] = []
 # Functions `(user, establishment) -> list[(label, url)]`: buttons on the establishment page.
 establishment_actions: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class DirectoryOrdering:
+    label: str
+    apply: Callable  # (queryset, *, territory, user) -> the queryset, sorted
+
+
+# Extra sorts of the directory, by their `sort` value: « Score de prospection »…
+directory_orderings: dict[str, DirectoryOrdering] = {}
+# Functions `(user) -> list[(label, url)]`: buttons under a search (the query string is appended).
+directory_actions: list[Callable] = []
+
+
+def directory_actions_for(user) -> list[tuple[str, str]]:
+    return [action for source in directory_actions for action in source(user)]
 
 
 @dataclass(frozen=True)

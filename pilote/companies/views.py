@@ -18,7 +18,7 @@ from pilote.companies.forms import (
 )
 from pilote.companies.models import Establishment, ImportJob, Sector
 from pilote.companies.naf import labels
-from pilote.companies.registry import actions, timeline
+from pilote.companies.registry import actions, directory_actions_for, timeline
 from pilote.core.htmx import is_htmx
 
 PAGE_SIZE = 50
@@ -51,7 +51,14 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "querystring": query.urlencode(), "naf_labels": naf_labels},
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "naf_labels": naf_labels,
+            "directory_actions": directory_actions_for(request.user),
+            "sorted_by_score": form.is_valid() and form.cleaned_data.get("sort") == "-score",
+        },
     )
 
 

@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from pilote.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 from pilote.accounts.models import Membership, Organisation, User
-from pilote.core.models import AuditEvent
 from pilote.notes.models import Note
 from pilote.territories.demo import HDC_EPCI_SIRENS, HDC_SLUG
 from pilote.territories.models import Commune, Epci, Territory
@@ -28,11 +27,9 @@ def demo(django_db_setup, django_db_blocker):
         counts = {m: m.objects.count() for m in (Commune, Epci, Organisation, User, Note)}
         call_command("load_demo", stdout=second)
         yield first.getvalue(), second.getvalue(), counts
-        # The module fixture lives outside the per-test transactions: clean up after it.
-        for model in (AuditEvent, Note, Membership, User, Organisation, Territory):
-            model.objects.all().delete()
-        Commune.objects.all().delete()
-        Epci.objects.all().delete()
+        # The module fixture lives outside the per-test transactions: empty the database
+        # after it (flush re-creates content types and permissions).
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

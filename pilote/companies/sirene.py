@@ -1,0 +1,895 @@
+"""Streaming reader of the SIRENE stock files: `StockEtablissement` and `StockUniteLegale`.
+
+A pure module (no Django): `read_establishments` and `read_legal_units` return scans that
+yield lists of frozen records, then expose a `ScanReport`. DuckDB does the reading, with a
+memory limit (512 MB by default), whatever the size of the file (the national establishment
+file has about 40 million lines, 9 GB).
+
+What is read
+    Plain CSV or a zip holding one CSV (the member is extracted to a temporary file in 4 MB
+    chunks: DuckDB cannot read inside a zip). UTF-8, comma, `"` quotes, a header line. Columns
+    are found by their header name, so the 54-column file (format 3.11) and the older
+    48-column one both work; a file lacking a column that Pilote uses is refused at once with
+    `SireneFormatError` listing the missing columns. Values are kept as written, « [ND] »
+    (masked by INSEE) included; empty values are ''.
+
+How: two DuckDB scans of the file, run at the same time
+    1. The line scan reads the file as raw lines (one VARCHAR per physical line, no CSV
+       quoting: the fastest read DuckDB has) and numbers them `WITH ORDINALITY` (header =
+       line 1). Numbering rows forces a single-threaded pipeline, which is cheap on raw lines
+       but would halve the speed of a CSV parse. A SQL filter keeps only the candidate lines:
+       those holding one of the territory's commune codes as a field (or, for legal units,
+       starting with a requested SIREN), those whose first fields are not a well-formed
+       `siren,nic,siret` (GLOB and two substring comparisons), and empty lines. Only the
+       candidates are split into fields (`string_split`, or a CSV-field regexp when the line
+       holds a quote), and only the fields Pilote needs are fetched, `batch_size` rows at a
+       time, in file order. Python then checks each candidate exactly.
+    2. The structure scan is DuckDB's own CSV parser, strict, `count(*)` with
+       `store_rejects`: exactly the bare DuckDB scan. It finds every line of the file with
+       a wrong number of columns or a misplaced quote, with its line number.
+
+What is reported (`ScanReport.rejected`: (line, reason in French), sorted by line)
+    Every unusable line of the whole file, inside the territory or not (they are few, and a
+    broken line may hide a territory establishment): wrong number of columns, misplaced or
+    unterminated quote, empty line, SIREN not 9 digits, SIRET not 14 digits, SIRET that is
+    not SIREN + NIC (no Luhn check: many valid La Poste SIRETs fail it). They never stop the
+    scan. Line numbers are physical lines of the file, header = 1; DuckDB's CSV parser counts
+    records, which is the same number as long as no value holds a line break (never the case
+    in INSEE files; such a record is reported as malformed). A file that is not UTF-8 stops
+    the scan with `SireneFormatError` (it is not a SIRENE file). At most `max_rejects` lines
+    are listed (100,000 by default); `rejected_count` counts them all.
+
+Diffusion
+    An establishment's `diffusion` is statutDiffusionEtablissement ("O", "P" partially
+    diffusible: INSEE masks its address with « [ND] »). For a legal unit that is a natural
+    person (categorieJuridiqueUniteLegale 1000, or no denomination) whose
+    statutDiffusionUniteLegale is not "O", the name is never read out of DuckDB: the SQL
+    computes `name` as NULL for it, and neither the first names nor the last names leave the
+    database. Such a record's `name` is None.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+# Headers of the SIRENE stock files, in file order.
+#
+# Verified (2025) against two independent public sources that parse the real files:
+#  * the 54 names of StockEtablissement and the 35 of StockUniteLegale as loaded from the
+#    files of data.gouv.fr (`PRAGMA table_info` of a 42,909,379-row load published in a
+#    public repository), and the `ETABLISSEMENT_COLUMNS` / `UNITE_LEGALE_COLUMNS` tuples of a
+#    public Python parser checked against INSEE's « dessin de fichier »;
+#  * the 48-column header of the older StockEtablissement as copied verbatim from a file
+#    (fds-developers/siren, src/main/resources/siren.sql) and as selected by
+#    MTES-MCT/trackdechets-meltano-workspace (transform/models/trusted_zone/insee/
+#    stock_etablissement.sql).
+# The 54-column file adds six columns to the 48-column one: the five address columns of
+# API Sirene 3.11 (dernierNumeroVoieEtablissement,
+# indiceRepetitionDernierNumeroVoieEtablissement, identifiantAdresseEtablissement,
+# coordonneeLambertAbscisseEtablissement, coordonneeLambertOrdonneeEtablissement) and
+# activitePrincipaleNAF25Etablissement (NAF 2025).
+ETABLISSEMENT_HEADER_48 = (
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "activitePrincipaleRegistreMetiersEtablissement",
+    "dateDernierTraitementEtablissement",
+    "etablissementSiege",
+    "nombrePeriodesEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement",
+    "distributionSpecialeEtablissement",
+    "codeCommuneEtablissement",
+    "codeCedexEtablissement",
+    "libelleCedexEtablissement",
+    "codePaysEtrangerEtablissement",
+    "libellePaysEtrangerEtablissement",
+    "complementAdresse2Etablissement",
+    "numeroVoie2Etablissement",
+    "indiceRepetition2Etablissement",
+    "typeVoie2Etablissement",
+    "libelleVoie2Etablissement",
+    "codePostal2Etablissement",
+    "libelleCommune2Etablissement",
+    "libelleCommuneEtranger2Etablissement",
+    "distributionSpeciale2Etablissement",
+    "codeCommune2Etablissement",
+    "codeCedex2Etablissement",
+    "libelleCedex2Etablissement",
+    "codePaysEtranger2Etablissement",
+    "libellePaysEtranger2Etablissement",
+    "dateDebut",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+)
+ETABLISSEMENT_HEADER_3_11 = (
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "activitePrincipaleRegistreMetiersEtablissement",
+    "dateDernierTraitementEtablissement",
+    "etablissementSiege",
+    "nombrePeriodesEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "dernierNumeroVoieEtablissement",
+    "indiceRepetitionDernierNumeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement",
+    "distributionSpecialeEtablissement",
+    "codeCommuneEtablissement",
+    "codeCedexEtablissement",
+    "libelleCedexEtablissement",
+    "codePaysEtrangerEtablissement",
+    "libellePaysEtrangerEtablissement",
+    "identifiantAdresseEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "complementAdresse2Etablissement",
+    "numeroVoie2Etablissement",
+    "indiceRepetition2Etablissement",
+    "typeVoie2Etablissement",
+    "libelleVoie2Etablissement",
+    "codePostal2Etablissement",
+    "libelleCommune2Etablissement",
+    "libelleCommuneEtranger2Etablissement",
+    "distributionSpeciale2Etablissement",
+    "codeCommune2Etablissement",
+    "codeCedex2Etablissement",
+    "libelleCedex2Etablissement",
+    "codePaysEtranger2Etablissement",
+    "libellePaysEtranger2Etablissement",
+    "dateDebut",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+    "activitePrincipaleNAF25Etablissement",
+)
+UNITE_LEGALE_HEADER = (
+    "siren",
+    "statutDiffusionUniteLegale",
+    "unitePurgeeUniteLegale",
+    "dateCreationUniteLegale",
+    "sigleUniteLegale",
+    "sexeUniteLegale",
+    "prenom1UniteLegale",
+    "prenom2UniteLegale",
+    "prenom3UniteLegale",
+    "prenom4UniteLegale",
+    "prenomUsuelUniteLegale",
+    "pseudonymeUniteLegale",
+    "identifiantAssociationUniteLegale",
+    "trancheEffectifsUniteLegale",
+    "anneeEffectifsUniteLegale",
+    "dateDernierTraitementUniteLegale",
+    "nombrePeriodesUniteLegale",
+    "categorieEntreprise",
+    "anneeCategorieEntreprise",
+    "dateDebut",
+    "etatAdministratifUniteLegale",
+    "nomUniteLegale",
+    "nomUsageUniteLegale",
+    "denominationUniteLegale",
+    "denominationUsuelle1UniteLegale",
+    "denominationUsuelle2UniteLegale",
+    "denominationUsuelle3UniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "activitePrincipaleUniteLegale",
+    "nomenclatureActivitePrincipaleUniteLegale",
+    "nicSiegeUniteLegale",
+    "economieSocialeSolidaireUniteLegale",
+    "societeMissionUniteLegale",
+    "caractereEmployeurUniteLegale",
+    "activitePrincipaleNAF25UniteLegale",
+)
+
+
+class SireneFormatError(ValueError):
+    """The file cannot be read as a SIRENE stock file (the message is in French)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EstablishmentRecord:
+    """One establishment (StockEtablissement line); strings as in the file, '' when empty."""
+
+    siret: str
+    siren: str
+    nic: str
+    line: int  # line in the file, header = 1
+    diffusion: str  # statutDiffusionEtablissement: "O", "P" (partially diffusible), …
+    created_on: date | None  # dateCreationEtablissement
+    headcount_band: str  # trancheEffectifsEtablissement
+    headcount_year: int | None  # anneeEffectifsEtablissement
+    is_head_office: bool  # etablissementSiege
+    address_complement: str  # complementAdresseEtablissement
+    street_number: str  # numeroVoieEtablissement
+    street_repetition: str  # indiceRepetitionEtablissement (B, T…)
+    street_type: str  # typeVoieEtablissement
+    street: str  # libelleVoieEtablissement
+    postcode: str  # codePostalEtablissement
+    city: str  # libelleCommuneEtablissement
+    commune: str  # codeCommuneEtablissement (INSEE code)
+    foreign_city: str  # libelleCommuneEtrangerEtablissement
+    state: str  # etatAdministratifEtablissement: "A" active, "F" closed
+    state_since: date | None  # dateDebut: start of the current period (closing date if F)
+    enseigne: str  # enseigne1..3Etablissement, non-empty ones joined by " / "
+    usual_name: str  # denominationUsuelleEtablissement
+    naf: str  # activitePrincipaleEtablissement
+    naf_nomenclature: str  # nomenclatureActivitePrincipaleEtablissement
+    employer: str  # caractereEmployeurEtablissement: "O", "N" or ''
+
+
+@dataclass(frozen=True, slots=True)
+class LegalUnitRecord:
+    """One legal unit (StockUniteLegale line)."""
+
+    siren: str
+    line: int
+    diffusion: str  # statutDiffusionUniteLegale
+    name: str | None  # None for a non-diffusible natural person, never their name
+    is_person: bool  # categorieJuridiqueUniteLegale 1000, or no denomination
+    legal_category: str  # categorieJuridiqueUniteLegale
+    size_category: str  # categorieEntreprise: PME, ETI, GE or ''
+    headcount_band: str  # trancheEffectifsUniteLegale
+    created_on: date | None  # dateCreationUniteLegale
+    state: str  # etatAdministratifUniteLegale: "A" active, "C" ceased
+    naf: str  # activitePrincipaleUniteLegale
+
+
+@dataclass
+class ScanReport:
+    scanned: int = 0  # data lines read (header excluded)
+    kept: int = 0  # records yielded
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), by line
+    rejected_count: int = 0  # every rejected line, even beyond the listed ones
+    header_format: str = ""  # "3.11", "48 colonnes", or "N colonnes"
+    columns: int = 0
+    complete: bool = False  # True once the iteration has ended normally
+
+
+ProgressCallback = Callable[[float, int], None]  # (fraction done 0..1, lines scanned so far)
+
+ESTABLISHMENT_COLUMNS = (
+    "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
+    "trancheEffectifsEtablissement", "anneeEffectifsEtablissement", "etablissementSiege",
+    "complementAdresseEtablissement", "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement", "typeVoieEtablissement", "libelleVoieEtablissement",
+    "codePostalEtablissement", "libelleCommuneEtablissement", "codeCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement", "dateDebut", "etatAdministratifEtablissement",
+    "enseigne1Etablissement", "enseigne2Etablissement", "enseigne3Etablissement",
+    "denominationUsuelleEtablissement", "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement", "caractereEmployeurEtablissement",
+)  # fmt: skip
+LEGAL_UNIT_COLUMNS = (
+    "siren", "statutDiffusionUniteLegale", "dateCreationUniteLegale", "prenom1UniteLegale",
+    "prenomUsuelUniteLegale", "trancheEffectifsUniteLegale", "categorieEntreprise",
+    "etatAdministratifUniteLegale", "nomUniteLegale", "nomUsageUniteLegale",
+    "denominationUniteLegale", "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale",
+)  # fmt: skip
+_ADDED_IN_3_11 = tuple(c for c in ETABLISSEMENT_HEADER_3_11 if c not in ETABLISSEMENT_HEADER_48)
+
+MAX_REJECTS = 100_000
+_MAX_LINE_SIZE = 2_000_000  # bytes; a longer line is not a SIRENE line
+_PROGRESS_EVERY = 0.5  # seconds between two calls of on_progress
+# A CSV field (quoted with doubled quotes inside, or without any quote), a whole line of them.
+_FIELD = '(?:"(?:[^"]|"")*"|[^,"]*)'
+_ROW_RE = f"{_FIELD}(?:,{_FIELD})*"
+_FIELD_RE = ',("(?:[^"]|"")*"|[^,"]*)'
+_CODE_RE = re.compile(r"[0-9A-Za-z]{1,10}")
+_MAX_CODES_IN_REGEXP = 2_000
+
+
+def read_establishments(
+    path,
+    *,
+    communes: set[str] | None,
+    batch_size: int = 5000,
+    on_progress: ProgressCallback | None = None,
+    threads: int | None = None,
+    memory_limit: str = "512MB",
+    tmp_dir=None,
+    max_rejects: int = MAX_REJECTS,
+) -> EstablishmentScan:
+    """Scan a StockEtablissement file (CSV or zip); iterate for batches of records.
+
+    `communes`: INSEE codes of the territory (None keeps every establishment; an empty set
+    keeps none but still reports the unusable lines). Closed establishments are kept.
+    """
+    return EstablishmentScan(
+        path, communes=communes, batch_size=batch_size, on_progress=on_progress,
+        threads=threads, memory_limit=memory_limit, tmp_dir=tmp_dir, max_rejects=max_rejects,
+    )  # fmt: skip
+
+
+def read_legal_units(
+    path,
+    *,
+    sirens: set[str] | None,
+    batch_size: int = 5000,
+    on_progress: ProgressCallback | None = None,
+    threads: int | None = None,
+    memory_limit: str = "512MB",
+    tmp_dir=None,
+    max_rejects: int = MAX_REJECTS,
+) -> LegalUnitScan:
+    """Scan a StockUniteLegale file (CSV or zip) for the legal units of `sirens` (None: all)."""
+    return LegalUnitScan(
+        path, sirens=sirens, batch_size=batch_size, on_progress=on_progress,
+        threads=threads, memory_limit=memory_limit, tmp_dir=tmp_dir, max_rejects=max_rejects,
+    )  # fmt: skip
+
+
+# -- the scan ---------------------------------------------------------------------------
+
+
+class _Scan:
+    """Iterate for lists of records (at most `batch_size` each); `report` once it has ended.
+
+    Each iteration reads the file again. Leaving the loop early stops DuckDB and removes the
+    temporary files.
+    """
+
+    file_label = ""
+    required: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        path,
+        *,
+        batch_size: int = 5000,
+        on_progress: ProgressCallback | None = None,
+        threads: int | None = None,
+        memory_limit: str = "512MB",
+        tmp_dir=None,
+        max_rejects: int = MAX_REJECTS,
+    ):
+        if batch_size < 1:
+            raise ValueError("batch_size doit être positif")
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.threads = threads or os.cpu_count() or 1
+        self.memory_limit = memory_limit
+        self.tmp_dir = tmp_dir
+        self.max_rejects = max_rejects
+        self.report = ScanReport()
+
+    # what the subclasses provide
+    def _header_format(self, names: list[str]) -> str:
+        return f"{len(names)} colonnes"
+
+    def _keep_sql(self, index: dict[str, int]) -> str:
+        raise NotImplementedError
+
+    def _ids_ok_sql(self, index: dict[str, int]) -> str:
+        raise NotImplementedError
+
+    def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
+        raise NotImplementedError
+
+    def _prepare(self, con) -> None:
+        pass
+
+    def _build(self, line: int, values: tuple) -> tuple[object | None, str | None]:
+        """(record or None, reason of rejection or None) for a well-formed candidate."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[list]:
+        return self._run()
+
+    def _run(self) -> Iterator[list]:
+        import duckdb
+
+        self.report = report = ScanReport()
+        rejects = _Rejects(self.max_rejects)
+        with _plain_csv(self.path, self.tmp_dir) as csv_path:
+            names = _header(csv_path, self.path.name)
+            index = _index(names, self.required, self.file_label, self.path.name)
+            report.columns, report.header_format = len(names), self._header_format(names)
+            con = duckdb.connect(
+                config={
+                    "threads": self.threads,
+                    "memory_limit": self.memory_limit,
+                    "preserve_insertion_order": True,
+                    "temp_directory": str(self.tmp_dir or tempfile.gettempdir()),
+                }
+            )
+            structure = _StructureScan(con, csv_path, names, self.max_rejects)
+            try:
+                for cursor in (con, structure.cursor):
+                    cursor.execute("SET enable_progress_bar = true")
+                    cursor.execute("SET enable_progress_bar_print = false")
+                self._prepare(con)
+                structure.start()
+                sql = _line_scan_sql(
+                    csv_path,
+                    self._ids_ok_sql(index),
+                    self._keep_sql(index),
+                    self._select_sql(index, len(names)),
+                )
+                progress = _Progress(self.on_progress, (con, structure.cursor))
+                try:
+                    result = con.execute(sql)
+                    pending: list = []
+                    while rows := result.fetchmany(self.batch_size):
+                        for row in rows:
+                            record = self._candidate(row, len(names), rejects)
+                            if record is not None:
+                                pending.append(record)
+                        while len(pending) >= self.batch_size:
+                            report.kept += self.batch_size
+                            yield pending[: self.batch_size]
+                            pending = pending[self.batch_size :]
+                        progress.tick(rows[-1][0] + 1)
+                except duckdb.Error as error:
+                    raise _format_error(error, self.path.name) from error
+                if pending:
+                    report.kept += len(pending)
+                    yield pending
+                structure.wait(progress)
+            finally:
+                structure.stop()
+                con.close()
+        rejects.merge(structure.rejects)
+        report.scanned = structure.count + rejects.structural
+        report.rejected, report.rejected_count = rejects.listed(), rejects.count
+        report.complete = True
+        if self.on_progress is not None:
+            self.on_progress(1.0, report.scanned)
+
+    def _candidate(self, row: tuple, ncols: int, rejects: _Rejects):
+        line, nf = row[0] + 1, row[1]
+        if nf is None:
+            rejects.add(line, "guillemet mal placé ou non fermé", structural=True)
+        elif nf == 0:
+            rejects.add(line, "ligne vide", structural=True)
+        elif nf != ncols:
+            rejects.add(line, f"{nf} colonnes au lieu de {ncols}", structural=True)
+        else:
+            record, reason = self._build(line, row[2:])
+            if reason is not None:
+                rejects.add(line, reason)
+            return record
+        return None
+
+
+class EstablishmentScan(_Scan):
+    file_label = "StockEtablissement"
+    required = ESTABLISHMENT_COLUMNS
+
+    def __init__(self, path, *, communes: set[str] | None, **options):
+        super().__init__(path, **options)
+        self.communes = None if communes is None else {str(c) for c in communes}
+        for code in self.communes or ():
+            if not _CODE_RE.fullmatch(code):
+                raise ValueError(f"Code commune invalide : {code!r}")
+
+    def _header_format(self, names: list[str]) -> str:
+        if all(c in names for c in _ADDED_IN_3_11[:5]):  # the address columns of 3.11
+            return "3.11"
+        if set(names) == set(ETABLISSEMENT_HEADER_48):
+            return "48 colonnes"
+        return f"{len(names)} colonnes"
+
+    def _ids_ok_sql(self, index: dict[str, int]) -> str:
+        if (index["siren"], index["nic"], index["siret"]) != (0, 1, 2):
+            return "FALSE"  # every line is checked in Python: slower, still right
+        digits = "[0-9]"
+        return (
+            f"(line GLOB '{digits * 9},{digits * 5},{digits * 14},*' "
+            "AND substr(line, 1, 9) = substr(line, 17, 9) "
+            "AND substr(line, 11, 5) = substr(line, 26, 5))"
+        )
+
+    def _keep_sql(self, index: dict[str, int]) -> str:
+        if self.communes is None or index["codeCommuneEtablissement"] == 0:
+            return "TRUE"
+        if not self.communes:
+            return "FALSE"
+        prefixes = sorted({c[:2] for c in self.communes})
+        prefilter = " OR ".join(
+            f"contains(line, ',{p}') OR contains(line, ',\"{p}')" for p in prefixes
+        )
+        if len(self.communes) > _MAX_CODES_IN_REGEXP:
+            return f"({prefilter})"  # Python checks the commune of each candidate
+        codes = "|".join(sorted(self.communes))
+        return f"(({prefilter}) AND regexp_matches(line, ',\"?(?:{codes})\"?(?:,|$)'))"
+
+    def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
+        return [_field_sql(index[c], ncols) for c in ESTABLISHMENT_COLUMNS]
+
+    def _build(self, line: int, values: tuple):
+        (siren, nic, siret, diffusion, created, band, year, head, complement, number,
+         repetition, street_type, street, postcode, city, commune, foreign_city, since, state,
+         sign1, sign2, sign3, usual_name, naf, nomenclature, employer) = values  # fmt: skip
+        reason = _ids_problem(siren, nic, siret)
+        if reason is not None:
+            return None, reason
+        if self.communes is not None and commune not in self.communes:
+            return None, None
+        record = EstablishmentRecord(
+            siret=siret,
+            siren=siren,
+            nic=nic,
+            line=line,
+            diffusion=diffusion,
+            created_on=_date(created),
+            headcount_band=band,
+            headcount_year=int(year) if year.isascii() and year.isdigit() else None,
+            is_head_office=head == "true",
+            address_complement=complement,
+            street_number=number,
+            street_repetition=repetition,
+            street_type=street_type,
+            street=street,
+            postcode=postcode,
+            city=city,
+            commune=commune,
+            foreign_city=foreign_city,
+            state=state,
+            state_since=_date(since),
+            enseigne=" / ".join(s for s in (sign1, sign2, sign3) if s),
+            usual_name=usual_name,
+            naf=naf,
+            naf_nomenclature=nomenclature,
+            employer=employer,
+        )
+        return record, None
+
+
+class LegalUnitScan(_Scan):
+    file_label = "StockUniteLegale"
+    required = LEGAL_UNIT_COLUMNS
+
+    def __init__(self, path, *, sirens: set[str] | None, **options):
+        super().__init__(path, **options)
+        self.sirens = None if sirens is None else {str(s) for s in sirens}
+
+    def _prepare(self, con) -> None:
+        if self.sirens:
+            con.execute(
+                "CREATE TEMP TABLE wanted_sirens AS SELECT DISTINCT unnest($1::VARCHAR[]) AS siren",
+                [sorted(self.sirens)],
+            )
+
+    def _ids_ok_sql(self, index: dict[str, int]) -> str:
+        if index["siren"] != 0:
+            return "FALSE"
+        return f"(line GLOB '{'[0-9]' * 9},*')"
+
+    def _keep_sql(self, index: dict[str, int]) -> str:
+        if self.sirens is None or index["siren"] != 0:
+            return "TRUE"
+        if not self.sirens:
+            return "FALSE"
+        return "(substr(line, 1, 9) IN (SELECT siren FROM wanted_sirens))"
+
+    def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
+        def f(column: str) -> str:
+            return f"coalesce(f[{index[column] + 1}], '')"
+
+        person = (
+            f"({f('categorieJuridiqueUniteLegale')} = '1000' "
+            f"OR {f('denominationUniteLegale')} = '')"
+        )
+        hidden = f"({person} AND {f('statutDiffusionUniteLegale')} <> 'O')"
+        first_name = (
+            f"CASE WHEN {f('prenomUsuelUniteLegale')} <> '' THEN {f('prenomUsuelUniteLegale')} "
+            f"ELSE {f('prenom1UniteLegale')} END"
+        )
+        last_name = (
+            f"CASE WHEN {f('nomUsageUniteLegale')} <> '' THEN {f('nomUsageUniteLegale')} "
+            f"ELSE {f('nomUniteLegale')} END"
+        )
+        # The name columns are read only inside this CASE, after the diffusion test: the name
+        # of a non-diffusible person never leaves DuckDB.
+        name = (
+            f"CASE WHEN len(f) <> {ncols} OR {hidden} THEN NULL "
+            f"WHEN {f('denominationUniteLegale')} <> '' THEN {f('denominationUniteLegale')} "
+            f"ELSE nullif(trim({first_name} || ' ' || {last_name}), '') END"
+        )
+        plain = [
+            "siren", "statutDiffusionUniteLegale", "categorieJuridiqueUniteLegale",
+            "categorieEntreprise", "trancheEffectifsUniteLegale", "dateCreationUniteLegale",
+            "etatAdministratifUniteLegale", "activitePrincipaleUniteLegale",
+        ]  # fmt: skip
+        return [
+            *(_field_sql(index[c], ncols) for c in plain),
+            name,
+            f"CASE WHEN len(f) = {ncols} THEN {person} END",
+        ]
+
+    def _build(self, line: int, values: tuple):
+        siren, diffusion, category, size, band, created, state, naf, name, person = values
+        if not _digits(siren, 9):
+            return None, f"SIREN invalide (9 chiffres attendus) : « {siren[:20]} »"
+        if self.sirens is not None and siren not in self.sirens:
+            return None, None
+        record = LegalUnitRecord(
+            siren=siren,
+            line=line,
+            diffusion=diffusion,
+            name=name,
+            is_person=bool(person),
+            legal_category=category,
+            size_category=size,
+            headcount_band=band,
+            created_on=_date(created),
+            state=state,
+            naf=naf,
+        )
+        return record, None
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _digits(value: str, n: int) -> bool:
+    return len(value) == n and value.isascii() and value.isdigit()
+
+
+def _ids_problem(siren: str, nic: str, siret: str) -> str | None:
+    if not _digits(siren, 9):
+        return f"SIREN invalide (9 chiffres attendus) : « {siren[:20]} »"
+    if not _digits(siret, 14):
+        return f"SIRET invalide (14 chiffres attendus) : « {siret[:20]} »"
+    if siret != siren + nic:
+        return f"SIRET {siret} différent de SIREN + NIC ({siren} + {nic[:20]})"
+    return None
+
+
+def _date(value: str) -> date | None:
+    if len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _field_sql(position: int, ncols: int) -> str:
+    """The field at `position` (0-based) of a well-formed candidate, else NULL."""
+    return f"CASE WHEN len(f) = {ncols} THEN f[{position + 1}] END"
+
+
+def _line_scan_sql(csv_path: Path, ids_ok: str, keep: str, select: list[str]) -> str:
+    raw = (
+        f"read_csv({_sql_string(str(csv_path))}, header = false, skip = 1, "
+        "columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', "
+        f"auto_detect = false, strict_mode = false, max_line_size = {_MAX_LINE_SIZE})"
+    )
+    unquote = (
+        "lambda x: CASE WHEN starts_with(x, '\"') THEN replace(x[2:-2], '\"\"', '\"') ELSE x END"
+    )
+    split = (
+        "CASE WHEN line IS NULL THEN []::VARCHAR[] "
+        "WHEN NOT contains(line, '\"') THEN string_split(line, ',') "
+        f"WHEN regexp_full_match(line, {_sql_string(_ROW_RE)}) THEN list_transform("
+        f"regexp_extract_all(',' || line, {_sql_string(_FIELD_RE)}, 1), {unquote}) END"
+    )
+    columns = ",\n  ".join(select)
+    return (
+        f"SELECT o, len(f) AS nf,\n  {columns}\n"
+        f"FROM (SELECT ordinality AS o, {split} AS f\n"
+        f"      FROM {raw} WITH ORDINALITY\n"
+        f"      WHERE line IS NULL OR NOT {ids_ok} OR {keep})"
+    )
+
+
+@contextlib.contextmanager
+def _plain_csv(path: Path, tmp_dir) -> Iterator[Path]:
+    """`path` itself, or the CSV member of a zip extracted to a temporary file."""
+    if not path.is_file():
+        raise SireneFormatError(f"Fichier introuvable : {path}")
+    if not zipfile.is_zipfile(path):
+        yield path
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        csvs = [m for m in members if m.filename.lower().endswith(".csv")] or members
+        if len(csvs) != 1:
+            names = ", ".join(m.filename for m in csvs) or "aucun fichier"
+            raise SireneFormatError(
+                f"L'archive {path.name} doit contenir un seul fichier CSV (trouvé : {names})."
+            )
+        fd, extracted = tempfile.mkstemp(suffix=".csv", prefix="sirene-", dir=tmp_dir)
+        try:
+            with os.fdopen(fd, "wb") as out, archive.open(csvs[0]) as member:
+                shutil.copyfileobj(member, out, 4 * 1024 * 1024)
+            yield Path(extracted)
+        finally:
+            Path(extracted).unlink(missing_ok=True)
+
+
+def _header(csv_path: Path, name: str) -> list[str]:
+    with open(csv_path, "rb") as fh:
+        first = fh.readline(1_000_000)
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        raise SireneFormatError(f"{name} : l'en-tête n'est pas en UTF-8.") from error
+    if not text:
+        raise SireneFormatError(f"{name} est vide : l'en-tête manque.")
+    return [n.strip() for n in next(csv.reader([text]))]
+
+
+def _index(names: list[str], required: tuple[str, ...], label: str, name: str) -> dict:
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SireneFormatError(f"{name} : colonnes en double : {', '.join(duplicates)}.")
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise SireneFormatError(
+            f"{name} n'est pas un fichier {label} lisible : colonnes obligatoires absentes : "
+            f"{', '.join(missing)}."
+        )
+    return {n: i for i, n in enumerate(names)}
+
+
+def _format_error(error: Exception, name: str) -> SireneFormatError:
+    message = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", message)
+    where = f" (ligne {line.group(1)})" if line else ""
+    if "unicode" in message.lower() or "utf-8" in message.lower():
+        return SireneFormatError(f"{name} n'est pas encodé en UTF-8{where}.")
+    if "Maximum line size" in message:
+        return SireneFormatError(f"{name} : ligne trop longue{where}, fichier illisible.")
+    return SireneFormatError(f"{name} illisible{where} : {message.splitlines()[0]}")
+
+
+_DUCKDB_REASONS = {
+    "UNQUOTED VALUE": "guillemet mal placé ou non fermé",
+    "INVALID ENCODING": "encodage invalide (UTF-8 attendu)",
+    "LINE SIZE OVER MAXIMUM": "ligne trop longue",
+}
+
+
+class _Rejects:
+    """Rejected lines: all counted, the first `limit` listed."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.items: dict[int, str] = {}
+        self.count = 0
+        self.structural = 0  # lines that are not a well-formed CSV record
+
+    def add(self, line: int, reason: str, *, structural: bool = False) -> None:
+        if line in self.items:
+            return
+        self.count += 1
+        self.structural += structural
+        if len(self.items) < self.limit:
+            self.items[line] = reason
+
+    def merge(self, duckdb_rejects: list[tuple[int, str, str]]) -> None:
+        """Add the lines DuckDB's CSV parser rejected that the line scan did not report."""
+        for line, kind, message in duckdb_rejects:
+            if line in self.items:
+                continue
+            found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+            if found:
+                reason = f"{found.group(2)} colonnes au lieu de {found.group(1)}"
+            else:
+                reason = _DUCKDB_REASONS.get(kind, "ligne illisible")
+            self.add(line, reason, structural=True)
+
+    def listed(self) -> list[tuple[int, str]]:
+        return sorted(self.items.items())
+
+
+class _StructureScan:
+    """DuckDB's strict CSV parse of the whole file in a thread: every malformed line."""
+
+    def __init__(self, con, csv_path: Path, names: list[str], limit: int):
+        self.cursor = con.cursor()
+        columns = ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in names)
+        self.sql = (
+            f"SELECT count(*) FROM read_csv({_sql_string(str(csv_path))}, header = true, "
+            f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
+            f"auto_detect = false, store_rejects = true, rejects_limit = {limit}, "
+            f"max_line_size = {_MAX_LINE_SIZE})"
+        )
+        self.count = 0
+        self.rejects: list[tuple[int, str, str]] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="sirene-structure", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            (self.count,) = self.cursor.execute(self.sql).fetchone()
+            (exists,) = self.cursor.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
+            ).fetchone()
+            if exists:  # DuckDB creates the table at the first rejected line
+                self.rejects = self.cursor.execute(
+                    "SELECT line, error_type::VARCHAR, error_message FROM reject_errors "
+                    "ORDER BY line"
+                ).fetchall()
+        except BaseException as error:  # reported by wait()
+            self.error = error
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def wait(self, progress: _Progress) -> None:
+        while self.thread.is_alive():
+            self.thread.join(_PROGRESS_EVERY)
+            progress.tick(None)
+        if self.error is not None:
+            raise SireneFormatError(f"Lecture impossible : {self.error}") from self.error
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            with contextlib.suppress(Exception):
+                self.cursor.interrupt()
+            self.thread.join()
+        with contextlib.suppress(Exception):
+            self.cursor.close()
+
+
+class _Progress:
+    """Calls on_progress(fraction, lines) at most every half second, from DuckDB's progress."""
+
+    def __init__(self, callback: ProgressCallback | None, cursors):
+        self.callback = callback
+        self.cursors = cursors
+        self.last = 0.0
+        self.lines = 0
+
+    def tick(self, lines: int | None) -> None:
+        if lines is not None:
+            self.lines = max(self.lines, lines)
+        if self.callback is None or time.monotonic() - self.last < _PROGRESS_EVERY:
+            return
+        self.last = time.monotonic()
+        done = []
+        for cursor in self.cursors:
+            with contextlib.suppress(Exception):
+                done.append(cursor.query_progress())
+        fraction = max(0.0, min(done, default=0.0)) / 100
+        self.callback(min(fraction, 0.999), self.lines)

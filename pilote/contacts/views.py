@@ -1,0 +1,212 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from pilote.companies.models import Establishment
+from pilote.contacts import perms, services
+from pilote.contacts.forms import ContactFilterForm, ContactForm
+from pilote.contacts.models import Contact
+from pilote.core.csv import csv_response
+from pilote.core.htmx import is_htmx
+from pilote.core.visibility import get_visible_or_404
+
+PAGE_SIZE = 25
+SOURCES = ["Salon", "Site web de l'entreprise", "Carte de visite", "Recommandation", "Annuaire"]
+
+
+def _filtered_contacts(request: HttpRequest):
+    territory = request.membership.territory if request.membership else None
+    form = ContactFilterForm(request.GET or None, territory=territory)
+    contacts = form.filter(
+        Contact.objects.visible_to(request.user).select_related(
+            "company", "epci", "main_establishment"
+        )
+    )
+    return form, contacts
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form, contacts = _filtered_contacts(request)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "contacts/_results.html" if is_htmx(request) else "contacts/list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_create": perms.can_create_contact(request.user),
+        },
+    )
+
+
+@login_required
+@never_cache
+def contact_export(request: HttpRequest) -> HttpResponse:
+    _, contacts = _filtered_contacts(request)
+
+    def local(moment) -> str:
+        return timezone.localtime(moment).strftime("%d/%m/%Y")
+
+    rows = (
+        (
+            contact.pk,
+            contact.last_name,
+            contact.first_name,
+            contact.role,
+            contact.email,
+            contact.phone,
+            contact.company.display_name,
+            contact.company.siren,
+            contact.main_establishment.siret,
+            contact.epci.name,
+            contact.get_legal_basis_display(),
+            contact.source,
+            contact.get_visibility_display(),
+            local(contact.created_at),
+            local(contact.last_activity_at),
+        )
+        for contact in contacts.iterator(chunk_size=500)
+    )
+    header = [
+        "N°", "Nom", "Prénom", "Fonction", "Adresse électronique", "Téléphone", "Entreprise",
+        "SIREN", "SIRET de l'établissement principal", "EPCI", "Base légale", "Source",
+        "Visibilité", "Créé le", "Dernière activité",
+    ]  # fmt: skip
+    return csv_response("contacts", header, rows)
+
+
+def _establishment_from(request: HttpRequest, siret: str) -> Establishment:
+    """The establishment a new contact works at, within the current territory (else 404)."""
+    if request.membership is None:
+        raise Http404
+    return get_object_or_404(
+        Establishment.objects.select_related("company", "epci"),
+        siret=siret,
+        epci__territories=request.membership.territory,
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    if not perms.can_create_contact(request.user):
+        raise Http404
+    siret = (request.GET.get("etablissement") or request.POST.get("etablissement") or "").strip()
+    if not siret:
+        return render(request, "contacts/choose_establishment.html")
+    establishment = _establishment_from(request, siret.replace(" ", ""))
+    if establishment.epci is None or not perms.can_create_contact(request.user, establishment.epci):
+        raise Http404
+    form = ContactForm(
+        request.POST or None,
+        user=request.user,
+        company=establishment.company,
+        initial={"main_establishment": establishment.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_create(
+            acting_user=request.user,
+            establishments=form.sites(),
+            **{
+                field: form.cleaned_data[field]
+                for field in services.EDITABLE_FIELDS
+                if field in form.cleaned_data
+            },
+        )
+        messages.success(request, "Le contact est enregistré.")
+        return redirect(contact)
+    return render(
+        request,
+        "contacts/form.html",
+        {"form": form, "establishment": establishment, "sources": SOURCES},
+    )
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_visible_or_404(
+        Contact.objects.select_related(
+            "company", "epci", "main_establishment", "author", "author_organisation"
+        ),
+        request.user,
+        pk=pk,
+    )
+    sites = contact.establishments.select_related("company", "commune").order_by(
+        "-is_head_office", "siret"
+    )
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "sites": sites,
+            "can_edit": perms.can_edit_contact(request.user, contact),
+        },
+    )
+
+
+def _editable_or_404(request: HttpRequest, pk: int) -> Contact:
+    """The contact this user may edit, export or erase; 404 for anyone else."""
+    contact = get_visible_or_404(
+        Contact.objects.select_related("company", "epci"), request.user, pk=pk
+    )
+    if not perms.can_edit_contact(request.user, contact):
+        raise Http404
+    return contact
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _editable_or_404(request, pk)
+    form = ContactForm(
+        request.POST or None, instance=contact, user=request.user, company=contact.company
+    )
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(
+            acting_user=request.user,
+            contact=Contact.objects.select_related("company").get(pk=pk),
+            establishments=form.sites(),
+            **{
+                field: form.cleaned_data[field]
+                for field in form.changed_data
+                if field in services.EDITABLE_FIELDS
+            },
+        )
+        messages.success(request, "Le contact est modifié.")
+        return redirect(contact)
+    return render(
+        request, "contacts/form.html", {"form": form, "contact": contact, "sources": SOURCES}
+    )
+
+
+@login_required
+@never_cache
+def contact_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's data as JSON, to answer a right-of-access request (RGPD art. 15)."""
+    contact = _editable_or_404(request, pk)
+    data = services.contact_export_personal_data(acting_user=request.user, contact=contact)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    filename = f"contact-{contact.pk}-donnees-personnelles-{stamp}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _editable_or_404(request, pk)
+    if request.method == "POST":
+        services.contact_erase(acting_user=request.user, contact=contact)
+        messages.success(request, "Les données de cette personne ont été effacées.")
+        return redirect("contacts:list")
+    return render(request, "contacts/erase.html", {"contact": contact})

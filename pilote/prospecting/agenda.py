@@ -1,0 +1,147 @@
+"""The visits calendar: a page by week, and the secret iCalendar feed of each user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from pilote.accounts.enums import Role
+from pilote.accounts.models import hash_token
+from pilote.prospecting import ical, perms, services
+from pilote.prospecting.models import CalendarFeed, CampaignTarget
+
+WEEKS_SHOWN = 4
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def week_visits(user, *, territory, start: dt.date, weeks: int = 1, epci_id: str | None = None):
+    """The visits `user` may see in `territory`, from Monday `start` for `weeks` weeks."""
+    visits = (
+        CampaignTarget.objects.visible_to(user)
+        .visits()
+        .filter(
+            campaign__territory=territory,
+            planned_at__gte=local_midnight(start),
+            planned_at__lt=local_midnight(start + dt.timedelta(weeks=weeks)),
+        )
+        .select_related(
+            "campaign__epci", "establishment__company", "establishment__commune", "assigned_to"
+        )
+        .order_by("planned_at", "pk")
+    )
+    return visits.filter(campaign__epci=epci_id) if epci_id else visits
+
+
+def _start(request: HttpRequest) -> dt.date:
+    try:
+        return monday_of(dt.date.fromisoformat(request.GET.get("semaine", "")))
+    except ValueError:
+        return monday_of(timezone.localdate())
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    """Planned visits by week: an agent's own EPCI (or all they may see, on demand), the
+    whole territory for the TI manager, what is shared with them for partners."""
+    membership = request.membership
+    start = _start(request)
+    is_agent = membership is not None and membership.role == Role.EPCI_AGENT
+    everything = request.GET.get("perimetre") == "tout"
+    epci_id = membership.organisation.epci_id if is_agent and not everything else None
+    visits = (
+        week_visits(
+            request.user,
+            territory=membership.territory,
+            start=start,
+            weeks=WEEKS_SHOWN,
+            epci_id=epci_id,
+        )
+        if membership is not None
+        else CampaignTarget.objects.none()
+    )
+    weeks = []
+    for week_start, items in groupby(visits, key=lambda t: monday_of(_local_day(t))):
+        days = [(day, list(group)) for day, group in groupby(items, key=_local_day)]
+        weeks.append({"start": week_start, "end": week_start + dt.timedelta(days=6), "days": days})
+    return render(
+        request,
+        "prospecting/calendar.html",
+        {
+            "weeks": weeks,
+            "start": start,
+            "end": start + dt.timedelta(weeks=WEEKS_SHOWN, days=-1),
+            "previous": start - dt.timedelta(weeks=WEEKS_SHOWN),
+            "next": start + dt.timedelta(weeks=WEEKS_SHOWN),
+            "is_agent": is_agent,
+            "everything": everything,
+        },
+    )
+
+
+def _local_day(target: CampaignTarget) -> dt.date:
+    return timezone.localtime(target.planned_at).date()
+
+
+def feed_url(token: str) -> str:
+    return settings.SITE_URL + reverse("prospecting:ics", kwargs={"token": token})
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """Create (and see once), replace or revoke one's secret calendar address."""
+    if not perms.can_use_calendar(request.user):
+        raise Http404
+    active = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            active, token = services.feed_create(acting_user=request.user)
+            url = feed_url(token)  # shown in this response only: never stored, never again
+        elif action == "revoke" and active is not None:
+            services.feed_revoke(acting_user=request.user, feed=active)
+            messages.success(request, "L'adresse d'abonnement est révoquée : elle ne répond plus.")
+            return redirect("prospecting:feed")
+        else:
+            return redirect("prospecting:feed")
+    webcal = "webcal://" + url.split("://", 1)[1] if url else None
+    return render(
+        request, "prospecting/feed.html", {"active": active, "url": url, "webcal": webcal}
+    )
+
+
+@require_GET
+@never_cache
+def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret address is the credential. Unknown or revoked → 404."""
+    feed = (
+        CalendarFeed.objects.active()
+        .select_related("user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    response = HttpResponse(
+        ical.visits_calendar(feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="pilote-visites.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
