@@ -2,10 +2,11 @@ from django.db import models
 
 
 class HeadcountBand(models.TextChoices):
-    """INSEE « tranche d'effectif salarié » (data/naf/tranches_effectifs.csv)."""
+    """INSEE « tranche d'effectif salarié » (data/naf/tranches_effectifs.csv; NN and 00 are
+    shortened here for lists, their full official wording is in the data file)."""
 
     NN = "NN", "Unité non employeuse"
-    B00 = "00", "0 salarié"
+    B00 = "00", "0 salarié au 31/12"
     B01 = "01", "1 ou 2 salariés"
     B02 = "02", "3 à 5 salariés"
     B03 = "03", "6 à 9 salariés"
@@ -30,6 +31,11 @@ class CompanySize(models.TextChoices):
     PME = "PME", "PME"
     ETI = "ETI", "ETI"
     GE = "GE", "Grande entreprise"
+
+
+class LegalUnitState(models.TextChoices):
+    ACTIVE = "A", "Active"
+    CEASED = "C", "Cessée"
 
 
 class EstablishmentState(models.TextChoices):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilote.accounts import perms
-from pilote.companies.enums import EstablishmentState
+from pilote.companies.enums import EstablishmentState, LegalUnitState
 from pilote.companies.models import MASKED, Company, Establishment, normalise
 from pilote.companies.sirene import EstablishmentScan, read_legal_units
 from pilote.core import audit
@@ -150,11 +150,12 @@ def _companies_for(batch) -> dict[str, Company]:
     missing = [Company(siren=s) for s in sirens if s not in companies]
     for company in Company.objects.bulk_create(missing):
         companies[company.siren] = company
-    return companies
+    return companies, len(missing)
 
 
 def _upsert_batch(summary: ImportSummary, batch, communes, section_of) -> None:
-    companies = _companies_for(batch)
+    companies, created_companies = _companies_for(batch)
+    summary.companies_created += created_companies
     existing = Establishment.objects.in_bulk([r.siret for r in batch], field_name="siret")
     to_create, to_update = [], []
     for record in batch:
@@ -208,7 +209,7 @@ def _update_companies(summary: ImportSummary, batches: Iterable[list]) -> None:
                 "size_category": record.size_category or "",
                 "headcount_band": record.headcount_band or "",
                 "created_on": record.created_on,
-                "state": record.state or EstablishmentState.ACTIVE,
+                "state": record.state or LegalUnitState.ACTIVE,
             }
             changed = [f for f, v in values.items() if getattr(company, f) != v]
             if changed:

@@ -12,6 +12,7 @@ from pilote.companies.enums import (
     CompanySize,
     EstablishmentState,
     HeadcountBand,
+    LegalUnitState,
 )
 from pilote.core.models import TimeStampedModel
 
@@ -91,7 +92,7 @@ class Company(TimeStampedModel):
     )
     created_on = models.DateField("date de création", null=True, blank=True)
     state = models.CharField(
-        "état", max_length=1, choices=EstablishmentState.choices, default=EstablishmentState.ACTIVE
+        "état", max_length=1, choices=LegalUnitState.choices, default=LegalUnitState.ACTIVE
     )
 
     class Meta:

@@ -64,3 +64,32 @@ def test_the_industrial_scope_changes_the_directorys_default(world, naf, login):
     assert client.get("/entreprises/").context["page"].paginator.count == 0
     client.post("/entreprises/filieres/", {"sections": ["C", "G"]})
     assert client.get("/entreprises/").context["page"].paginator.count == 1
+
+
+def test_the_headcount_bands_match_the_official_list(db):
+    import csv
+
+    from django.conf import settings
+
+    from pilote.companies.enums import HeadcountBand
+
+    with (settings.DATA_DIR / "naf" / "tranches_effectifs.csv").open(encoding="utf-8") as f:
+        official = {row["code"]: row["label"] for row in csv.DictReader(f)}
+    assert set(official) == set(HeadcountBand.values)
+    for band in HeadcountBand:
+        if band.value not in ("NN", "00"):  # shortened on purpose, see the enum
+            assert band.label == official[band.value]
+
+
+def test_the_nomenclatures_command_is_idempotent(world):
+    import io
+
+    from django.core.management import call_command
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("load_nomenclatures", stdout=first)
+    call_command("load_nomenclatures", stdout=second)
+    assert "1728 code(s)" in first.getvalue()
+    assert "0 code(s)" in second.getvalue()
+    assert "TI A : 13" in first.getvalue()
+    assert "TI A : 0" in second.getvalue()
