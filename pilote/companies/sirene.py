@@ -1,9 +1,9 @@
 """Streaming reader of the SIRENE stock files: `StockEtablissement` and `StockUniteLegale`.
 
 A pure module (no Django): `read_establishments` and `read_legal_units` return scans that
-yield lists of frozen records, then expose a `ScanReport`. DuckDB does the reading, with a
-memory limit (512 MB by default), whatever the size of the file (the national establishment
-file has about 40 million lines, 9 GB).
+yield lists of immutable records (NamedTuple), then expose a `ScanReport`. DuckDB does the
+reading, with a memory limit (512 MB by default), whatever the size of the file (the national
+establishment file has about 40 million lines, 9 GB).
 
 What is read
     Plain CSV or a zip holding one CSV (the member is extracted to a temporary file in 4 MB
@@ -13,20 +13,23 @@ What is read
     `SireneFormatError` listing the missing columns. Values are kept as written, « [ND] »
     (masked by INSEE) included; empty values are ''.
 
-How: two DuckDB scans of the file, run at the same time
+How: two DuckDB scans of the file, each parallel (threads = the machine's cores)
     1. The line scan reads the file as raw lines (one VARCHAR per physical line, no CSV
-       quoting: the fastest read DuckDB has) and numbers them `WITH ORDINALITY` (header =
-       line 1). Numbering rows forces a single-threaded pipeline, which is cheap on raw lines
-       but would halve the speed of a CSV parse. A SQL filter keeps only the candidate lines:
-       those holding one of the territory's commune codes as a field (or, for legal units,
-       starting with a requested SIREN), those whose first fields are not a well-formed
-       `siren,nic,siret` (GLOB and two substring comparisons), and empty lines. Only the
-       candidates are split into fields (`string_split`, or a CSV-field regexp when the line
-       holds a quote), and only the fields Pilote needs are fetched, `batch_size` rows at a
-       time, in file order. Python then checks each candidate exactly.
+       quoting: DuckDB's fastest read) and keeps the candidate lines in a table, the others
+       as NULL: a CREATE TABLE AS keeps the file order (preserve_insertion_order), so a row's
+       rowid gives its line number with no single-threaded window (`row_number() OVER ()` or
+       `WITH ORDINALITY` would run the whole scan on one core). Candidates are the lines
+       holding one of the territory's commune codes as a field (one regexp searching for
+       ",59" then the list of codes), or starting with a requested SIREN for legal units,
+       and empty lines. Candidates are read back `batch_size` at a time, in file order,
+       split into fields (by Python for establishments; by SQL for legal units, see
+       Diffusion) and checked exactly; their records are yielded before the second scan.
     2. The structure scan is DuckDB's own CSV parser, strict, `count(*)` with
-       `store_rejects`: exactly the bare DuckDB scan. It finds every line of the file with
-       a wrong number of columns or a misplaced quote, with its line number.
+       `store_rejects`: the bare DuckDB scan, which finds every line of the file with a wrong
+       number of columns or a misplaced quote, with its line number. It also counts the
+       records whose SIREN/SIRET are not well-formed; if some were not among the candidates,
+       a third scan (the line scan with a SIREN/NIC/SIRET test) numbers them. INSEE's files
+       never need it.
 
 What is reported (`ScanReport.rejected`: (line, reason in French), sorted by line)
     Every unusable line of the whole file, inside the territory or not (they are few, and a
@@ -52,6 +55,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import operator
 import os
 import re
 import shutil
@@ -63,6 +67,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 # Headers of the SIRENE stock files, in file order.
 #
@@ -229,9 +234,11 @@ class SireneFormatError(ValueError):
     """The file cannot be read as a SIRENE stock file (the message is in French)."""
 
 
-@dataclass(frozen=True, slots=True)
-class EstablishmentRecord:
-    """One establishment (StockEtablissement line); strings as in the file, '' when empty."""
+class EstablishmentRecord(NamedTuple):
+    """One establishment (StockEtablissement line); strings as in the file, '' when empty.
+
+    A NamedTuple (immutable): building 400,000 of them costs a tenth of frozen dataclasses.
+    """
 
     siret: str
     siren: str
@@ -260,8 +267,7 @@ class EstablishmentRecord:
     employer: str  # caractereEmployeurEtablissement: "O", "N" or ''
 
 
-@dataclass(frozen=True, slots=True)
-class LegalUnitRecord:
+class LegalUnitRecord(NamedTuple):
     """One legal unit (StockUniteLegale line)."""
 
     siren: str
@@ -400,12 +406,15 @@ class _Scan:
         return f"{len(names)} colonnes"
 
     def _keep_sql(self, index: dict[str, int]) -> str:
+        """SQL on a raw `line`: TRUE for every line that may hold a wanted record."""
         raise NotImplementedError
 
     def _ids_ok_sql(self, index: dict[str, int]) -> str:
+        """SQL on a raw `line`: TRUE only if its identifiers are well-formed."""
         raise NotImplementedError
 
-    def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
+    def _bad_ids_sql(self) -> str:
+        """SQL on the parsed columns: TRUE if the identifiers are not well-formed."""
         raise NotImplementedError
 
     def _prepare(self, con) -> None:
@@ -426,7 +435,8 @@ class _Scan:
         with _plain_csv(self.path, self.tmp_dir) as csv_path:
             names = _header(csv_path, self.path.name)
             index = _index(names, self.required, self.file_label, self.path.name)
-            report.columns, report.header_format = len(names), self._header_format(names)
+            ncols = len(names)
+            report.columns, report.header_format = ncols, self._header_format(names)
             con = duckdb.connect(
                 config={
                     "threads": self.threads,
@@ -435,51 +445,63 @@ class _Scan:
                     "temp_directory": str(self.tmp_dir or tempfile.gettempdir()),
                 }
             )
-            structure = _StructureScan(con, csv_path, names, self.max_rejects)
+            progress = _Progress(self.on_progress, csv_path)
+            jobs: list[_Job] = []
             try:
-                for cursor in (con, structure.cursor):
-                    cursor.execute("SET enable_progress_bar = true")
-                    cursor.execute("SET enable_progress_bar_print = false")
                 self._prepare(con)
+                # 1. The candidate lines, numbered.
+                lines = _Job(con, _line_scan_sql(csv_path, self._keep_sql(index)))
+                jobs.append(lines)
+                lines.run(progress, 0.0, 0.25)
+                # 2. The structure of every line, by DuckDB's CSV parser, in a thread while
+                # the candidates' records are yielded.
+                sql = _structure_sql(csv_path, names, self._bad_ids_sql(), self.max_rejects)
+                structure = _Job(con, sql)
+                jobs.append(structure)
                 structure.start()
-                sql = _line_scan_sql(
-                    csv_path,
-                    self._ids_ok_sql(index),
-                    self._keep_sql(index),
-                    self._select_sql(index, len(names)),
-                )
-                progress = _Progress(self.on_progress, (con, structure.cursor))
-                try:
-                    result = con.execute(sql)
-                    pending: list = []
-                    while rows := result.fetchmany(self.batch_size):
-                        for row in rows:
-                            record = self._candidate(row, len(names), rejects)
-                            if record is not None:
-                                pending.append(record)
-                        while len(pending) >= self.batch_size:
-                            report.kept += self.batch_size
-                            yield pending[: self.batch_size]
-                            pending = pending[self.batch_size :]
-                        progress.tick(rows[-1][0] + 1)
-                except duckdb.Error as error:
-                    raise _format_error(error, self.path.name) from error
+                pending: list = []
+                for row in self._candidates(con, index, ncols):
+                    record = self._candidate(row, ncols, rejects)
+                    if record is not None:
+                        pending.append(record)
+                        if len(pending) == self.batch_size:
+                            report.kept += len(pending)
+                            yield pending
+                            pending = []
+                            progress.tick(0.25 + 0.75 * structure.fraction())
                 if pending:
                     report.kept += len(pending)
                     yield pending
-                structure.wait(progress)
+                structure.wait(progress, 0.25, 1.0)
+                count, bad_ids = structure.result
+                rejects.merge(_duckdb_rejects(structure.cursor, ncols))
+                if bad_ids > rejects.bad_ids:
+                    # 3. Lines with bad identifiers among the others: number them too (never
+                    # needed for INSEE's files, whose identifiers are all sound).
+                    where = f"NOT {self._ids_ok_sql(index)}"
+                    ids = _Job(con, _line_scan_sql(csv_path, where))
+                    jobs.append(ids)
+                    ids.run(progress, 0.999, 0.999)
+                    for row in self._candidates(con, index, ncols):
+                        self._candidate(row, ncols, rejects)
+            except duckdb.Error as error:
+                raise _format_error(error, self.path.name) from error
             finally:
-                structure.stop()
+                for job in jobs:
+                    job.stop()
                 con.close()
-        rejects.merge(structure.rejects)
-        report.scanned = structure.count + rejects.structural
+        report.scanned = count + rejects.structural
         report.rejected, report.rejected_count = rejects.listed(), rejects.count
         report.complete = True
         if self.on_progress is not None:
             self.on_progress(1.0, report.scanned)
 
+    def _candidates(self, con, index: dict[str, int], ncols: int) -> Iterator[tuple]:
+        """(line, number of fields or None if badly quoted, fields needed) of the kept lines."""
+        raise NotImplementedError
+
     def _candidate(self, row: tuple, ncols: int, rejects: _Rejects):
-        line, nf = row[0] + 1, row[1]
+        line, nf, values = row
         if nf is None:
             rejects.add(line, "guillemet mal placé ou non fermé", structural=True)
         elif nf == 0:
@@ -487,9 +509,9 @@ class _Scan:
         elif nf != ncols:
             rejects.add(line, f"{nf} colonnes au lieu de {ncols}", structural=True)
         else:
-            record, reason = self._build(line, row[2:])
+            record, reason = self._build(line, values)
             if reason is not None:
-                rejects.add(line, reason)
+                rejects.add(line, reason, bad_ids=True)
             return record
         return None
 
@@ -522,59 +544,82 @@ class EstablishmentScan(_Scan):
             "AND substr(line, 11, 5) = substr(line, 26, 5))"
         )
 
+    def _bad_ids_sql(self) -> str:
+        # 14 digits, and SIREN (9 characters) + NIC: then SIREN and NIC are digits too.
+        return (
+            "NOT coalesce(regexp_full_match(siret, '[0-9]{14}') AND strlen(siren) = 9 "
+            "AND siret = siren || nic, false)"
+        )
+
+    def _prepare(self, con) -> None:
+        if self.communes and len(self.communes) > _MAX_CODES_IN_REGEXP:
+            con.execute(
+                "CREATE TABLE wanted_communes AS SELECT unnest($1::VARCHAR[]) AS code",
+                [sorted(self.communes)],
+            )
+
     def _keep_sql(self, index: dict[str, int]) -> str:
-        if self.communes is None or index["codeCommuneEtablissement"] == 0:
+        position = index["codeCommuneEtablissement"]
+        if self.communes is None or position == 0:
             return "TRUE"
         if not self.communes:
             return "FALSE"
-        prefixes = sorted({c[:2] for c in self.communes})
-        prefilter = " OR ".join(
-            f"contains(line, ',{p}') OR contains(line, ',\"{p}')" for p in prefixes
-        )
         if len(self.communes) > _MAX_CODES_IN_REGEXP:
-            return f"({prefilter})"  # Python checks the commune of each candidate
+            # The field by position; a line holding a quote is checked in Python.
+            field = f"regexp_extract(line, '^(?:[^,]*,){{{position}}}([^,]*)', 1)"
+            return f"(contains(line, '\"') OR {field} IN (SELECT code FROM wanted_communes))"
+        # One of the codes as a whole field, anywhere in the line (Python checks the column).
+        # A cheap regexp on the codes' first two characters runs first, the alternation of
+        # every code only on the lines it keeps; a quoted code is looked for only in the lines
+        # holding a quote ("? in the first regexp would make it three times slower).
+        end = "(?:,|$)" if position == len(index) - 1 else ","
         codes = "|".join(sorted(self.communes))
-        return f"(({prefilter}) AND regexp_matches(line, ',\"?(?:{codes})\"?(?:,|$)'))"
+        # One regexp per shape: RE2 then searches for its literal prefix (",59"), 4x faster
+        # than a group of alternatives.
+        shapes = " OR ".join(
+            f"regexp_matches(line, ',{prefix}[0-9A-Za-z]{{{rest}}}{end}')"
+            for prefix, rest in sorted({(c[:2], len(c[2:])) for c in self.communes})
+        )
+        return (
+            f"((({shapes}) AND regexp_matches(line, ',(?:{codes}){end}')) "
+            f"OR (contains(line, '\"') AND regexp_matches(line, ',\"(?:{codes})\"{end}')))"
+        )
 
-    def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
-        return [_field_sql(index[c], ncols) for c in ESTABLISHMENT_COLUMNS]
+    def _candidates(self, con, index: dict[str, int], ncols: int) -> Iterator[tuple]:
+        # Python splits the kept lines: faster than converting DuckDB lists to Python.
+        pick = operator.itemgetter(*(index[c] for c in ESTABLISHMENT_COLUMNS))
+        result = con.execute("SELECT rowid + 2, line FROM sirene_lines WHERE line IS NOT NULL")
+        while rows := result.fetchmany(self.batch_size):
+            for line, text in rows:
+                fields = _split(text)
+                if fields is None or len(fields) != ncols:
+                    yield line, None if fields is None else len(fields), None
+                else:
+                    yield line, ncols, pick(fields)
 
     def _build(self, line: int, values: tuple):
         (siren, nic, siret, diffusion, created, band, year, head, complement, number,
          repetition, street_type, street, postcode, city, commune, foreign_city, since, state,
          sign1, sign2, sign3, usual_name, naf, nomenclature, employer) = values  # fmt: skip
-        reason = _ids_problem(siren, nic, siret)
-        if reason is not None:
-            return None, reason
+        if not (
+            len(siret) == 14
+            and len(siren) == 9
+            and siret.isdigit()
+            and siret.isascii()
+            and siret == siren + nic
+        ):
+            return None, _ids_problem(siren, nic, siret)
         if self.communes is not None and commune not in self.communes:
             return None, None
-        record = EstablishmentRecord(
-            siret=siret,
-            siren=siren,
-            nic=nic,
-            line=line,
-            diffusion=diffusion,
-            created_on=_date(created),
-            headcount_band=band,
-            headcount_year=int(year) if year.isascii() and year.isdigit() else None,
-            is_head_office=head == "true",
-            address_complement=complement,
-            street_number=number,
-            street_repetition=repetition,
-            street_type=street_type,
-            street=street,
-            postcode=postcode,
-            city=city,
-            commune=commune,
-            foreign_city=foreign_city,
-            state=state,
-            state_since=_date(since),
-            enseigne=" / ".join(s for s in (sign1, sign2, sign3) if s),
-            usual_name=usual_name,
-            naf=naf,
-            naf_nomenclature=nomenclature,
-            employer=employer,
-        )
+        # _make: a tuple built in C, the hot path of a national import.
+        record = EstablishmentRecord._make((
+            siret, siren, nic, line, diffusion, _date(created), band,
+            int(year) if year.isdigit() and year.isascii() else None, head == "true",
+            complement, number, repetition, street_type, street, postcode, city, commune,
+            foreign_city, state, _date(since),
+            " / ".join(s for s in (sign1, sign2, sign3) if s) if sign1 or sign2 or sign3 else "",
+            usual_name, naf, nomenclature, employer,
+        ))  # fmt: skip
         return record, None
 
 
@@ -589,7 +634,7 @@ class LegalUnitScan(_Scan):
     def _prepare(self, con) -> None:
         if self.sirens:
             con.execute(
-                "CREATE TEMP TABLE wanted_sirens AS SELECT DISTINCT unnest($1::VARCHAR[]) AS siren",
+                "CREATE TABLE wanted_sirens AS SELECT DISTINCT unnest($1::VARCHAR[]) AS siren",
                 [sorted(self.sirens)],
             )
 
@@ -598,12 +643,20 @@ class LegalUnitScan(_Scan):
             return "FALSE"
         return f"(line GLOB '{'[0-9]' * 9},*')"
 
+    def _bad_ids_sql(self) -> str:
+        return "NOT coalesce(regexp_full_match(siren, '[0-9]{9}'), false)"
+
     def _keep_sql(self, index: dict[str, int]) -> str:
         if self.sirens is None or index["siren"] != 0:
             return "TRUE"
         if not self.sirens:
             return "FALSE"
-        return "(substr(line, 1, 9) IN (SELECT siren FROM wanted_sirens))"
+        return "(left(line, 9) IN (SELECT siren FROM wanted_sirens))"
+
+    def _candidates(self, con, index: dict[str, int], ncols: int) -> Iterator[tuple]:
+        # Split in SQL, so that the names of a non-diffusible person never leave DuckDB.
+        for row in _candidates(con, self._select_sql(index, ncols), self.batch_size):
+            yield row[0], row[1], row[2:]
 
     def _select_sql(self, index: dict[str, int], ncols: int) -> list[str]:
         def f(column: str) -> str:
@@ -647,36 +700,37 @@ class LegalUnitScan(_Scan):
         if self.sirens is not None and siren not in self.sirens:
             return None, None
         record = LegalUnitRecord(
-            siren=siren,
-            line=line,
-            diffusion=diffusion,
-            name=name,
-            is_person=bool(person),
-            legal_category=category,
-            size_category=size,
-            headcount_band=band,
-            created_on=_date(created),
-            state=state,
-            naf=naf,
-        )
+            siren, line, diffusion, name, bool(person), category, size, band, _date(created),
+            state, naf,
+        )  # fmt: skip
         return record, None
 
 
 # -- helpers ----------------------------------------------------------------------------
 
 
+def _split(text: str) -> list[str] | None:
+    """The fields of one CSV line ('' is an empty line), None if it is badly quoted."""
+    if not text:
+        return []
+    if '"' not in text:
+        return text.split(",")
+    try:
+        return next(csv.reader((text,), strict=True))
+    except csv.Error:
+        return None
+
+
 def _digits(value: str, n: int) -> bool:
     return len(value) == n and value.isascii() and value.isdigit()
 
 
-def _ids_problem(siren: str, nic: str, siret: str) -> str | None:
+def _ids_problem(siren: str, nic: str, siret: str) -> str:
     if not _digits(siren, 9):
         return f"SIREN invalide (9 chiffres attendus) : « {siren[:20]} »"
     if not _digits(siret, 14):
         return f"SIRET invalide (14 chiffres attendus) : « {siret[:20]} »"
-    if siret != siren + nic:
-        return f"SIRET {siret} différent de SIREN + NIC ({siren} + {nic[:20]})"
-    return None
+    return f"SIRET {siret} différent de SIREN + NIC ({siren} + {nic[:20]})"
 
 
 def _date(value: str) -> date | None:
@@ -697,28 +751,82 @@ def _field_sql(position: int, ncols: int) -> str:
     return f"CASE WHEN len(f) = {ncols} THEN f[{position + 1}] END"
 
 
-def _line_scan_sql(csv_path: Path, ids_ok: str, keep: str, select: list[str]) -> str:
-    raw = (
+def _raw_lines(csv_path: Path) -> str:
+    """The file as raw lines after the header: one VARCHAR per physical line (NULL if empty)."""
+    return (
         f"read_csv({_sql_string(str(csv_path))}, header = false, skip = 1, "
         "columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', "
         f"auto_detect = false, strict_mode = false, max_line_size = {_MAX_LINE_SIZE})"
     )
+
+
+def _line_scan_sql(csv_path: Path, where: str) -> str:
+    """Keep the raw lines that are empty or match `where`, numbered by their row in the table.
+
+    A CREATE TABLE AS from a parallel scan keeps the file order (preserve_insertion_order),
+    so rowid + 2 is the line number, without a single-threaded window over the rows.
+    """
+    return (
+        "CREATE OR REPLACE TABLE sirene_lines AS "
+        f"SELECT CASE WHEN line IS NULL THEN '' WHEN {where} THEN line END AS line "
+        f"FROM {_raw_lines(csv_path)}"
+    )
+
+
+def _candidates(con, select: list[str], batch_size: int) -> Iterator[tuple]:
+    """(line number, number of fields, *selected fields) of the kept lines, in file order."""
     unquote = (
         "lambda x: CASE WHEN starts_with(x, '\"') THEN replace(x[2:-2], '\"\"', '\"') ELSE x END"
     )
     split = (
-        "CASE WHEN line IS NULL THEN []::VARCHAR[] "
+        "CASE WHEN line = '' THEN []::VARCHAR[] "
         "WHEN NOT contains(line, '\"') THEN string_split(line, ',') "
         f"WHEN regexp_full_match(line, {_sql_string(_ROW_RE)}) THEN list_transform("
         f"regexp_extract_all(',' || line, {_sql_string(_FIELD_RE)}, 1), {unquote}) END"
     )
     columns = ",\n  ".join(select)
-    return (
-        f"SELECT o, len(f) AS nf,\n  {columns}\n"
-        f"FROM (SELECT ordinality AS o, {split} AS f\n"
-        f"      FROM {raw} WITH ORDINALITY\n"
-        f"      WHERE line IS NULL OR NOT {ids_ok} OR {keep})"
+    result = con.execute(
+        f"SELECT n + 2 AS line, len(f) AS nf,\n  {columns}\n"
+        f"FROM (SELECT rowid AS n, {split} AS f FROM sirene_lines WHERE line IS NOT NULL)"
     )
+    while rows := result.fetchmany(batch_size):
+        yield from rows
+
+
+def _structure_sql(csv_path: Path, names: list[str], bad_ids: str, limit: int) -> str:
+    """DuckDB's strict CSV parse of the whole file: the number of records and of records with
+    bad identifiers; the malformed lines go to reject_errors with their line numbers."""
+    columns = ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in names)
+    return (
+        f"SELECT count(*), count(*) FILTER (WHERE {bad_ids}) "
+        f"FROM read_csv({_sql_string(str(csv_path))}, header = true, "
+        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
+        f"auto_detect = false, store_rejects = true, rejects_limit = {limit}, "
+        f"max_line_size = {_MAX_LINE_SIZE})"
+    )
+
+
+def _duckdb_rejects(con, ncols: int) -> list[tuple[int, str]]:
+    """(line, reason) of the lines DuckDB's CSV parser rejected. The number of fields of a
+    line is counted in SQL (DuckDB's message stops at the first extra one), so that the
+    text of a rejected line never leaves DuckDB either."""
+    (exists,) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
+    ).fetchone()
+    if not exists:  # DuckDB creates the table at the first rejected line
+        return []
+    line = "',' || trim(csv_line, chr(13) || chr(10))"
+    fields = f"regexp_extract_all({line}, {_sql_string(_FIELD_RE)}, 1)"
+    rows = con.execute(
+        f"SELECT line, error_type::VARCHAR, CASE WHEN error_type::VARCHAR IN "
+        f"('TOO MANY COLUMNS', 'MISSING COLUMNS') THEN len({fields}) END "
+        "FROM reject_errors ORDER BY line"
+    ).fetchall()
+    return [
+        (line, f"{found} colonnes au lieu de {ncols}" if found and found != ncols
+         else _DUCKDB_REASONS.get(kind, "ligne illisible"))
+        for line, kind, found in rows
+    ]  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -783,6 +891,8 @@ def _format_error(error: Exception, name: str) -> SireneFormatError:
 
 
 _DUCKDB_REASONS = {
+    "TOO MANY COLUMNS": "trop de colonnes",
+    "MISSING COLUMNS": "colonnes manquantes",
     "UNQUOTED VALUE": "guillemet mal placé ou non fermé",
     "INVALID ENCODING": "encodage invalide (UTF-8 attendu)",
     "LINE SIZE OVER MAXIMUM": "ligne trop longue",
@@ -797,71 +907,67 @@ class _Rejects:
         self.items: dict[int, str] = {}
         self.count = 0
         self.structural = 0  # lines that are not a well-formed CSV record
+        self.bad_ids = 0  # well-formed lines with bad identifiers
 
-    def add(self, line: int, reason: str, *, structural: bool = False) -> None:
+    def add(self, line: int, reason: str, *, structural=False, bad_ids=False) -> None:
         if line in self.items:
             return
         self.count += 1
         self.structural += structural
+        self.bad_ids += bad_ids
         if len(self.items) < self.limit:
             self.items[line] = reason
 
-    def merge(self, duckdb_rejects: list[tuple[int, str, str]]) -> None:
+    def merge(self, duckdb_rejects: list[tuple[int, str]]) -> None:
         """Add the lines DuckDB's CSV parser rejected that the line scan did not report."""
-        for line, kind, message in duckdb_rejects:
-            if line in self.items:
-                continue
-            found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
-            if found:
-                reason = f"{found.group(2)} colonnes au lieu de {found.group(1)}"
-            else:
-                reason = _DUCKDB_REASONS.get(kind, "ligne illisible")
+        for line, reason in duckdb_rejects:
             self.add(line, reason, structural=True)
 
     def listed(self) -> list[tuple[int, str]]:
         return sorted(self.items.items())
 
 
-class _StructureScan:
-    """DuckDB's strict CSV parse of the whole file in a thread: every malformed line."""
+class _Job:
+    """One DuckDB statement run in a thread on its own cursor, so that the calling thread can
+    report progress (DuckDB's query_progress) and stop it (interrupt)."""
 
-    def __init__(self, con, csv_path: Path, names: list[str], limit: int):
+    def __init__(self, con, sql: str):
         self.cursor = con.cursor()
-        columns = ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in names)
-        self.sql = (
-            f"SELECT count(*) FROM read_csv({_sql_string(str(csv_path))}, header = true, "
-            f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-            f"auto_detect = false, store_rejects = true, rejects_limit = {limit}, "
-            f"max_line_size = {_MAX_LINE_SIZE})"
-        )
-        self.count = 0
-        self.rejects: list[tuple[int, str, str]] = []
+        self.cursor.execute("SET enable_progress_bar = true")
+        self.cursor.execute("SET enable_progress_bar_print = false")
+        self.sql = sql
+        self.result: tuple | None = None
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="sirene-structure", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="sirene-scan", daemon=True)
 
     def _run(self) -> None:
         try:
-            (self.count,) = self.cursor.execute(self.sql).fetchone()
-            (exists,) = self.cursor.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
-            ).fetchone()
-            if exists:  # DuckDB creates the table at the first rejected line
-                self.rejects = self.cursor.execute(
-                    "SELECT line, error_type::VARCHAR, error_message FROM reject_errors "
-                    "ORDER BY line"
-                ).fetchall()
-        except BaseException as error:  # reported by wait()
+            # fetchall, not fetchone: DuckDB writes reject_errors when the result is complete.
+            (self.result,) = self.cursor.execute(self.sql).fetchall()
+        except BaseException as error:  # re-raised by wait()
             self.error = error
 
     def start(self) -> None:
         self.thread.start()
 
-    def wait(self, progress: _Progress) -> None:
+    def fraction(self) -> float:
+        """How much of the statement DuckDB has done, 0 to 1."""
+        try:
+            return max(0.0, self.cursor.query_progress()) / 100
+        except Exception:
+            return 0.0
+
+    def wait(self, progress: _Progress, start: float, end: float) -> None:
+        """Wait for the end of the statement, reporting progress between `start` and `end`."""
         while self.thread.is_alive():
             self.thread.join(_PROGRESS_EVERY)
-            progress.tick(None)
+            progress.tick(start + (end - start) * self.fraction())
         if self.error is not None:
-            raise SireneFormatError(f"Lecture impossible : {self.error}") from self.error
+            raise self.error
+
+    def run(self, progress: _Progress, start: float, end: float) -> None:
+        self.start()
+        self.wait(progress, start, end)
 
     def stop(self) -> None:
         if self.thread.is_alive():
@@ -873,23 +979,22 @@ class _StructureScan:
 
 
 class _Progress:
-    """Calls on_progress(fraction, lines) at most every half second, from DuckDB's progress."""
+    """Calls on_progress(fraction, lines) at most every half second. The lines scanned are
+    estimated from the fraction and the mean length of the first lines."""
 
-    def __init__(self, callback: ProgressCallback | None, cursors):
+    def __init__(self, callback: ProgressCallback | None, csv_path: Path):
         self.callback = callback
-        self.cursors = cursors
         self.last = 0.0
-        self.lines = 0
+        self.total_lines = 0
+        if callback is not None:
+            with open(csv_path, "rb") as fh:
+                sample = fh.read(1 << 20)
+            mean = len(sample) / max(1, sample.count(b"\n"))
+            self.total_lines = int(csv_path.stat().st_size / mean)
 
-    def tick(self, lines: int | None) -> None:
-        if lines is not None:
-            self.lines = max(self.lines, lines)
+    def tick(self, fraction: float) -> None:
         if self.callback is None or time.monotonic() - self.last < _PROGRESS_EVERY:
             return
         self.last = time.monotonic()
-        done = []
-        for cursor in self.cursors:
-            with contextlib.suppress(Exception):
-                done.append(cursor.query_progress())
-        fraction = max(0.0, min(done, default=0.0)) / 100
-        self.callback(min(fraction, 0.999), self.lines)
+        fraction = min(fraction, 0.999)
+        self.callback(fraction, int(fraction * self.total_lines))
