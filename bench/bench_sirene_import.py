@@ -16,20 +16,20 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 from pilote.companies.sirene_generator import generate_national
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 HDC_EPCIS = {"245901160", "200042190", "200043396", "200068500", "200030633", "200044618"}
-ROUNDS = 3
+ROUNDS = 5
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 1024
 
-# Run in a fresh interpreter: the whole pass of the reader (every batch), then its numbers.
+# Both measures run in a fresh interpreter, so that they start from the same state (a warm
+# parent process would favour whichever ran in it); DuckDB is imported before the clock starts.
 READER = """
 import json, sys, time
+import duckdb
 from pilote.companies.sirene import read_establishments
 path, communes = sys.argv[1], set(sys.argv[2].split(","))
 start = time.perf_counter()
@@ -39,6 +39,18 @@ seconds = time.perf_counter() - start
 report = scan.report
 print(json.dumps({"seconds": seconds, "scanned": report.scanned, "kept": report.kept,
                   "rejected": report.rejected_count, "batches": batches}))
+"""
+BARE = """
+import json, sys, time
+import duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+start = time.perf_counter()
+(count,) = con.execute(
+    "SELECT count(*) FROM read_csv(?, all_varchar = true, header = true, delim = ',', "
+    "quote = '\\"', escape = '\\"', ignore_errors = true)", [sys.argv[1]]
+).fetchone()
+print(json.dumps({"seconds": time.perf_counter() - start, "scanned": count}))
 """
 
 
@@ -60,23 +72,9 @@ def national_file(n_rows: int, communes: list[str]) -> Path:
     return etab
 
 
-def bare_scan(path: Path) -> tuple[float, int]:
-    con = duckdb.connect()
-    try:
-        start = time.perf_counter()
-        (count,) = con.execute(
-            "SELECT count(*) FROM read_csv(?, all_varchar = true, header = true, delim = ',', "
-            "quote = '\"', escape = '\"', ignore_errors = true)",
-            [str(path)],
-        ).fetchone()
-        return time.perf_counter() - start, count
-    finally:
-        con.close()
-
-
-def reader_pass(path: Path, communes: list[str]) -> dict:
+def child(code: str, *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", READER, str(path), ",".join(communes)],
+        [sys.executable, "-c", code, *args],
         check=True,
         capture_output=True,
         text=True,
@@ -94,15 +92,17 @@ def main() -> None:
     print(f"  {n_rows:,} lignes, {size / 1e9:.2f} Go, {len(communes)} communes du territoire")
 
     bare, reader = [], []
+    peak_mb = 0.0
     for _ in range(ROUNDS):
-        bare.append(bare_scan(path))
-        reader.append(reader_pass(path, communes))
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        reader.append(child(READER, str(path), ",".join(communes)))
+        if not peak_mb:  # the children so far: the reader alone
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB
+        bare.append(child(BARE, str(path)))
 
-    bare_s, lines = min(bare)
+    bare_s, lines = min((b["seconds"], b["scanned"]) for b in bare)
     best = min(reader, key=lambda r: r["seconds"])
     print(f"  {'DuckDB nu count(*)':<22} {bare_s:6.2f} s  {lines / bare_s:>12,.0f} lignes/s"
-          f"   (essais : {', '.join(f'{s:.2f}' for s, _ in bare)})")  # fmt: skip
+          f"   (essais : {', '.join(format(b['seconds'], '.2f') for b in bare)})")  # fmt: skip
     print(f"  {'lecteur Pilote':<22} {best['seconds']:6.2f} s  "
           f"{best['scanned'] / best['seconds']:>12,.0f} lignes/s   "
           f"(essais : {', '.join(format(r['seconds'], '.2f') for r in reader)})")  # fmt: skip

@@ -449,9 +449,9 @@ def test_a_non_diffusible_persons_name_never_leaves_duckdb(tmp_path, monkeypatch
     candidates = sirene._candidates
 
     def spy(*args, **kwargs):
-        for row in candidates(*args, **kwargs):
-            fetched.append(row)
-            yield row
+        for rows in candidates(*args, **kwargs):
+            fetched.extend(rows)
+            yield rows
 
     monkeypatch.setattr(sirene, "_candidates", spy)
 
