@@ -93,56 +93,6 @@ from typing import NamedTuple
 # indiceRepetitionDernierNumeroVoieEtablissement, identifiantAdresseEtablissement,
 # coordonneeLambertAbscisseEtablissement, coordonneeLambertOrdonneeEtablissement) and
 # activitePrincipaleNAF25Etablissement (NAF 2025).
-ETABLISSEMENT_HEADER_48 = (
-    "siren",
-    "nic",
-    "siret",
-    "statutDiffusionEtablissement",
-    "dateCreationEtablissement",
-    "trancheEffectifsEtablissement",
-    "anneeEffectifsEtablissement",
-    "activitePrincipaleRegistreMetiersEtablissement",
-    "dateDernierTraitementEtablissement",
-    "etablissementSiege",
-    "nombrePeriodesEtablissement",
-    "complementAdresseEtablissement",
-    "numeroVoieEtablissement",
-    "indiceRepetitionEtablissement",
-    "typeVoieEtablissement",
-    "libelleVoieEtablissement",
-    "codePostalEtablissement",
-    "libelleCommuneEtablissement",
-    "libelleCommuneEtrangerEtablissement",
-    "distributionSpecialeEtablissement",
-    "codeCommuneEtablissement",
-    "codeCedexEtablissement",
-    "libelleCedexEtablissement",
-    "codePaysEtrangerEtablissement",
-    "libellePaysEtrangerEtablissement",
-    "complementAdresse2Etablissement",
-    "numeroVoie2Etablissement",
-    "indiceRepetition2Etablissement",
-    "typeVoie2Etablissement",
-    "libelleVoie2Etablissement",
-    "codePostal2Etablissement",
-    "libelleCommune2Etablissement",
-    "libelleCommuneEtranger2Etablissement",
-    "distributionSpeciale2Etablissement",
-    "codeCommune2Etablissement",
-    "codeCedex2Etablissement",
-    "libelleCedex2Etablissement",
-    "codePaysEtranger2Etablissement",
-    "libellePaysEtranger2Etablissement",
-    "dateDebut",
-    "etatAdministratifEtablissement",
-    "enseigne1Etablissement",
-    "enseigne2Etablissement",
-    "enseigne3Etablissement",
-    "denominationUsuelleEtablissement",
-    "activitePrincipaleEtablissement",
-    "nomenclatureActivitePrincipaleEtablissement",
-    "caractereEmployeurEtablissement",
-)
 ETABLISSEMENT_HEADER_3_11 = (
     "siren",
     "nic",
@@ -199,6 +149,16 @@ ETABLISSEMENT_HEADER_3_11 = (
     "caractereEmployeurEtablissement",
     "activitePrincipaleNAF25Etablissement",
 )
+# In file order: the five address columns of 3.11, then the NAF 2025 one.
+_ADDED_IN_3_11 = (
+    "dernierNumeroVoieEtablissement",
+    "indiceRepetitionDernierNumeroVoieEtablissement",
+    "identifiantAdresseEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "activitePrincipaleNAF25Etablissement",
+)
+ETABLISSEMENT_HEADER_48 = tuple(c for c in ETABLISSEMENT_HEADER_3_11 if c not in _ADDED_IN_3_11)
 UNITE_LEGALE_HEADER = (
     "siren",
     "statutDiffusionUniteLegale",
@@ -321,7 +281,6 @@ LEGAL_UNIT_COLUMNS = (
     "etatAdministratifUniteLegale", "nomUniteLegale", "nomUsageUniteLegale",
     "denominationUniteLegale", "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale",
 )  # fmt: skip
-_ADDED_IN_3_11 = tuple(c for c in ETABLISSEMENT_HEADER_3_11 if c not in ETABLISSEMENT_HEADER_48)
 
 MAX_REJECTS = 100_000
 _MAX_LINE_SIZE = 2_000_000  # bytes; a longer line is not a SIRENE line

@@ -6,7 +6,7 @@ from pilote.accounts.scope import get_scope
 from pilote.companies.models import Establishment
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
-from pilote.territories.models import Epci
+from pilote.core.forms import FollowUpFilterForm
 
 PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,24}$")
 
@@ -64,10 +64,7 @@ class ContactForm(forms.ModelForm):
         self.fields["main_establishment"].queryset = sites.filter(epci_id__in=writable)
         self.fields["establishments"].queryset = sites
         self.fields["source"].widget.attrs["list"] = "sources-courantes"
-        help_texts = Visibility.help_texts()
-        self.fields["visibility"].choices = [
-            (value, f"{label} — {help_texts[value]}") for value, label in Visibility.choices
-        ]
+        self.fields["visibility"].choices = Visibility.explained_choices()
 
     def clean_phone(self) -> str:
         phone = " ".join(self.cleaned_data["phone"].split())
@@ -83,22 +80,5 @@ class ContactForm(forms.ModelForm):
         return [main, *(e for e in self.cleaned_data["establishments"] if e.pk != main.pk)]
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(FollowUpFilterForm):
     q = forms.CharField(label="Rechercher (nom, entreprise)", required=False)
-    epci = forms.ModelChoiceField(
-        label="EPCI", queryset=Epci.objects.none(), required=False, empty_label="Tous"
-    )
-
-    def __init__(self, *args, territory, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["epci"].queryset = (
-            Epci.objects.in_territory(territory) if territory else Epci.objects.none()
-        )
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        queryset = queryset.search(self.cleaned_data["q"])
-        if self.cleaned_data["epci"]:
-            queryset = queryset.filter(epci=self.cleaned_data["epci"])
-        return queryset

@@ -17,3 +17,9 @@ class Visibility(models.TextChoices):
             cls.PARTNERS: "Le territoire, plus les partenaires État, Région et opérateurs.",
             cls.PRIVATE: "Votre organisation et le chef de projet TI.",
         }
+
+    @classmethod
+    def explained_choices(cls) -> list[tuple[str, str]]:
+        """Choices with who sees what, for the radio buttons of follow-up forms."""
+        texts = cls.help_texts()
+        return [(value, f"{label} — {texts[value]}") for value, label in cls.choices]

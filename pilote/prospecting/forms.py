@@ -8,6 +8,7 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import User
 from pilote.companies.forms import DirectoryFilterForm
 from pilote.core.enums import Visibility
+from pilote.core.forms import FollowUpFilterForm
 from pilote.prospecting.enums import TRANSITIONS, TargetStatus
 from pilote.prospecting.models import Campaign, ScoringWeights
 from pilote.prospecting.perms import writable_epci_ids
@@ -63,33 +64,15 @@ class CampaignForm(forms.ModelForm):
         self.fields["owner"].empty_label = None
         if not self.instance.pk:
             self.initial.setdefault("owner", user.pk)
-        help_texts = Visibility.help_texts()
-        self.fields["visibility"].choices = [
-            (value, f"{label} — {help_texts[value]}") for value, label in Visibility.choices
-        ]
+        self.fields["visibility"].choices = Visibility.explained_choices()
 
 
-class CampaignFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
-    epci = forms.ModelChoiceField(
-        label="EPCI", queryset=Epci.objects.none(), required=False, empty_label="Tous"
-    )
+class CampaignFilterForm(FollowUpFilterForm):
     current = forms.BooleanField(label="En cours seulement", required=False)
 
-    def __init__(self, *args, territory, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["epci"].queryset = (
-            Epci.objects.in_territory(territory) if territory else Epci.objects.none()
-        )
-
     def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        queryset = queryset.search(data["q"])
-        if data["epci"]:
-            queryset = queryset.filter(epci=data["epci"])
-        if data["current"]:
+        queryset = super().filter(queryset)
+        if self.is_valid() and self.cleaned_data["current"]:
             queryset = queryset.open()
         return queryset
 
