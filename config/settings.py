@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "pilote.prospecting",
     "pilote.notes",
     "pilote.contacts",
+    "pilote.accompaniment",
+    "pilote.aids",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("entreprises/", include("pilote.companies.urls")),
     path("prospection/", include("pilote.prospecting.urls")),
     path("territoire/", include("pilote.territories.urls")),
+    path("accompagnement/", include("pilote.accompaniment.urls")),
+    path("dispositifs/", include("pilote.aids.urls")),
     path("admin/", admin.site.urls),
 ]
 
