@@ -1,0 +1,288 @@
+"""Interactions with establishments and the answers of a meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pilote.accompaniment.enums import (
+    MEETING_KINDS,
+    Level,
+    QuestionType,
+)
+from pilote.accompaniment.models import (
+    AccompanimentLevel,
+    Answer,
+    GuideVersion,
+    Interaction,
+    InterviewGuide,
+    Question,
+)
+from pilote.accompaniment.services._checks import (
+    _check_can_edit,
+    _check_can_record,
+    _check_contacts,
+    _check_participants,
+)
+from pilote.accompaniment.services.records import level_set
+from pilote.accounts.scope import get_scope
+from pilote.core import audit
+from pilote.core.enums import Visibility
+from pilote.core.money import to_cents
+
+
+def _met_at(day: dt.date) -> dt.datetime:
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _after_meeting(acting_user, interaction: Interaction) -> None:
+    """A company met: its prospecting targets become « rencontré » and, if it had no level
+    yet, it is now in « sensibilisation »."""
+    from pilote.prospecting.services import mark_met
+
+    if interaction.kind not in MEETING_KINDS:
+        return
+    mark_met(
+        establishment=interaction.establishment,
+        at=_met_at(interaction.occurred_on),
+        acting_user=acting_user,
+    )
+    if not AccompanimentLevel.objects.filter(establishment=interaction.establishment).exists():
+        level_set(
+            acting_user=acting_user,
+            establishment=interaction.establishment,
+            level=Level.AWARENESS,
+            changed_on=interaction.occurred_on,
+            interaction=interaction,
+            note="Première rencontre",
+        )
+
+
+# --- Interactions ----------------------------------------------------------------------------
+
+INTERACTION_FIELDS = [
+    "kind", "occurred_on", "summary", "time_spent_minutes", "visibility", "with_epci",
+    "guide_version",
+]  # fmt: skip
+
+
+def _interaction_snapshot(interaction: Interaction) -> dict:
+    values = audit.snapshot(interaction, INTERACTION_FIELDS)
+    values["participants"] = sorted(interaction.participants.values_list("pk", flat=True))
+    values["contacts"] = sorted(interaction.contacts.values_list("pk", flat=True))
+    return values
+
+
+def _check_guide_for(guide: InterviewGuide | None, establishment) -> GuideVersion | None:
+    if guide is None:
+        return None
+    if not guide.territory.epcis.filter(pk=establishment.epci_id).exists():
+        raise PermissionDenied("Cette trame est celle d'un autre territoire.")
+    version = guide.current_version
+    if version is None:
+        raise ValidationError("La trame d'entretien n'a pas encore de version publiée.")
+    return version
+
+
+@transaction.atomic
+def interaction_create(
+    *,
+    acting_user,
+    establishment,
+    kind: str,
+    occurred_on: dt.date,
+    participants: Iterable = (),
+    contacts: Iterable = (),
+    summary: str = "",
+    time_spent_minutes: int = 0,
+    visibility: str = Visibility.EPCI,
+    guide: InterviewGuide | None = None,
+) -> Interaction:
+    """Record an interaction with `establishment`; with `guide`, a meeting run on its current
+    version. A meeting-like kind (visit, meeting, visio, office hours, event) moves the
+    establishment's prospecting targets to « rencontré »."""
+    _check_can_record(acting_user, establishment)
+    epci = establishment.epci
+    participants, with_epci = _check_participants(epci, participants)
+    contacts = _check_contacts(acting_user, establishment, contacts)
+    if time_spent_minutes < 0:
+        raise ValidationError({"time_spent_minutes": "Le temps passé ne peut pas être négatif."})
+    interaction = Interaction.objects.create(
+        establishment=establishment,
+        epci=epci,
+        kind=kind,
+        occurred_on=occurred_on,
+        summary=summary,
+        time_spent_minutes=time_spent_minutes,
+        visibility=visibility,
+        with_epci=with_epci,
+        guide_version=_check_guide_for(guide, establishment),
+        author=acting_user,
+        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+    )
+    interaction.participants.set(participants)
+    interaction.contacts.set(contacts)
+    audit.record(
+        actor=acting_user,
+        action="interaction.create",
+        obj=interaction,
+        after=_interaction_snapshot(interaction),
+    )
+    _after_meeting(acting_user, interaction)
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, acting_user, interaction: Interaction, **changes) -> Interaction:
+    """Change kind, date, participants, contacts, summary, time spent or visibility. The
+    answers follow the meeting's visibility."""
+    editable = {"kind", "occurred_on", "summary", "time_spent_minutes", "visibility"}
+    _check_can_edit(acting_user, interaction)
+    before = _interaction_snapshot(interaction)
+    for field, value in changes.items():
+        if field in {"participants", "contacts"}:
+            continue
+        if field not in editable:
+            raise ValueError(f"Champ non modifiable : {field}")
+        setattr(interaction, field, value)
+    if interaction.time_spent_minutes < 0:
+        raise ValidationError({"time_spent_minutes": "Le temps passé ne peut pas être négatif."})
+    if "participants" in changes:
+        participants, interaction.with_epci = _check_participants(
+            interaction.epci, changes["participants"]
+        )
+        interaction.participants.set(participants)
+    if "contacts" in changes:
+        interaction.contacts.set(
+            _check_contacts(acting_user, interaction.establishment, changes["contacts"])
+        )
+    interaction.save()
+    if "visibility" in changes:
+        interaction.answers.update(visibility=interaction.visibility, updated_at=timezone.now())
+    audit.record(
+        actor=acting_user,
+        action="interaction.update",
+        obj=interaction,
+        before=before,
+        after=_interaction_snapshot(interaction),
+    )
+    if {"kind", "occurred_on"} & changes.keys():
+        _after_meeting(acting_user, interaction)
+    return interaction
+
+
+@transaction.atomic
+def interaction_start_meeting(
+    *, acting_user, interaction: Interaction, guide: InterviewGuide
+) -> Interaction:
+    """Run an interaction recorded without the guide on the guide's current version."""
+    _check_can_edit(acting_user, interaction)
+    if interaction.guide_version_id is not None:
+        return interaction
+    interaction.guide_version = _check_guide_for(guide, interaction.establishment)
+    interaction.save(update_fields=["guide_version", "updated_at"])
+    audit.record(
+        actor=acting_user,
+        action="interaction.start_meeting",
+        obj=interaction,
+        after=audit.snapshot(interaction, ["guide_version"]),
+    )
+    return interaction
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+ANSWER_FIELDS = ["boolean", "number", "text", "choices"]
+
+
+def _typed_value(question: Question, value) -> dict:
+    """The answer's columns for `value`, checked against the question's type; all empty for
+    an empty answer."""
+    empty = {"boolean": None, "number": None, "text": "", "choices": []}
+    if value is None or value == "" or value == []:
+        return empty
+    match question.type:
+        case QuestionType.YES_NO:
+            if not isinstance(value, bool):
+                raise ValidationError("Répondez par oui ou par non.")
+            return {**empty, "boolean": value}
+        case QuestionType.NUMBER:
+            try:
+                number = Decimal(str(value).replace("\xa0", "").replace(" ", "").replace(",", "."))
+            except InvalidOperation as exc:
+                raise ValidationError("Saisissez un nombre, par exemple 12 ou 3,5.") from exc
+            if not number.is_finite() or abs(number) >= Decimal("1e14"):
+                raise ValidationError("Saisissez un nombre, par exemple 12 ou 3,5.")
+            return {**empty, "number": to_cents(number)}
+        case QuestionType.SINGLE_CHOICE:
+            if value not in question.choices:
+                raise ValidationError("Choisissez l'une des réponses proposées.")
+            return {**empty, "choices": [value]}
+        case QuestionType.MULTIPLE_CHOICE:
+            values = [value] if isinstance(value, str) else list(value)
+            if any(v not in question.choices for v in values):
+                raise ValidationError("Choisissez parmi les réponses proposées.")
+            return {**empty, "choices": [c for c in question.choices if c in values]}
+        case _:
+            return {**empty, "text": str(value).strip()}
+
+
+@transaction.atomic
+def answer_save(
+    *, acting_user, interaction: Interaction, question: Question, value
+) -> Answer | None:
+    """Record (or change, or clear) the answer to one question of a meeting. Saving the same
+    value again writes nothing. Returns the answer, or None once cleared."""
+    _check_can_edit(acting_user, interaction)
+    if question.version_id != interaction.guide_version_id:
+        raise ValidationError("Cette question n'appartient pas à la trame de cet entretien.")
+    values = _typed_value(question, value)
+    answer = Answer.objects.filter(interaction=interaction, question=question).first()
+    if (
+        answer is None
+        and values["boolean"] is None
+        and values["number"] is None
+        and not (values["text"] or values["choices"])
+    ):
+        return None
+    if answer is None:
+        answer = Answer.objects.create(
+            interaction=interaction,
+            question=question,
+            epci_id=interaction.epci_id,
+            visibility=interaction.visibility,
+            author=acting_user,
+            author_organisation_id=interaction.author_organisation_id,
+            **values,
+        )
+        audit.record(
+            actor=acting_user,
+            action="answer.create",
+            obj=answer,
+            after=audit.snapshot(answer, ANSWER_FIELDS),
+            extra={"question": question.key},
+        )
+        return answer
+    before = audit.snapshot(answer, ANSWER_FIELDS)
+    for field, v in values.items():
+        setattr(answer, field, v)
+    if answer.is_empty:
+        answer.delete()
+        audit.record(
+            actor=acting_user, action="answer.clear", obj=interaction, before=before,
+            extra={"question": question.key},
+        )  # fmt: skip
+        return None
+    after = audit.snapshot(answer, ANSWER_FIELDS)
+    if after != before:
+        answer.save()
+        audit.record(actor=acting_user, action="answer.update", obj=answer, before=before,
+                     after=after)  # fmt: skip
+    return answer
