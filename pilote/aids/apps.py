@@ -5,3 +5,10 @@ class AidsConfig(AppConfig):
     name = "pilote.aids"
     label = "aids"
     verbose_name = "Dispositifs d'aide et appels à projets"
+
+    def ready(self) -> None:
+        from pilote.aids import followup
+        from pilote.companies import registry
+
+        registry.timeline_sources.append(followup.timeline_entries)
+        registry.establishment_actions.append(followup.establishment_actions)

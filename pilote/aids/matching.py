@@ -1,0 +1,698 @@
+"""Explained, deterministic matching of aid schemes with establishments, projects and needs.
+
+The input is a `Criteria`: the `Facts` of an establishment (where it is, what it does, its
+size and age, its legal form) and, for a project or a need, the themes it is about. Each
+scheme is compiled once into a `Rule`; each criterion gives a `Verdict`:
+
+- ``ok``     the scheme's condition is met (shown as a reason);
+- ``check``  cannot be decided from SIRENE data (unknown headcount, a band straddling the
+  threshold…): eligible, « à vérifier », ranked after the certain ones;
+- ``block``  the condition is not met: not eligible, and this is the criterion shown.
+
+Two ways to run the same rules:
+
+- `explain(rules, criteria)`: one establishment (or project, need) against every scheme,
+  with every reason — the establishment page, `manage.py match`;
+- `Population` + `masks(rule)`: every establishment of a territory against schemes, in bulk.
+  Facts are read in one query and indexed as bitsets (Python integers, one bit per
+  establishment) per value; a scheme's condition is then a few OR/AND of bitsets, memoised
+  across schemes that share it. The detection of a call and the benchmark use it; a test
+  checks that both ways agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from django.utils import formats, timezone
+
+from pilote.aids.enums import CallStatus, Theme
+from pilote.aids.models import ALL_SECTORS, AidScheme, call_status
+from pilote.companies.enums import HeadcountBand
+
+OK, CHECK, BLOCK = "ok", "check", "block"
+
+# Criteria, in the order a blocking one is reported.
+TARGET, DATES, GEOGRAPHY, NAF, HEADCOUNT, SIZE, AGE, LEGAL_FORM, THEME = (
+    "bénéficiaires", "calendrier", "zone géographique", "activité", "effectif",
+    "catégorie d'entreprise", "ancienneté", "forme juridique", "thème",
+)  # fmt: skip
+CRITERIA = [TARGET, DATES, GEOGRAPHY, NAF, HEADCOUNT, SIZE, AGE, LEGAL_FORM, THEME]
+
+BAND_RANGES: dict[str, tuple[int, int | None]] = {
+    "NN": (0, 0), "00": (0, 0), "01": (1, 2), "02": (3, 5), "03": (6, 9), "11": (10, 19),
+    "12": (20, 49), "21": (50, 99), "22": (100, 199), "31": (200, 249), "32": (250, 499),
+    "41": (500, 999), "42": (1000, 1999), "51": (2000, 4999), "52": (5000, 9999),
+    "53": (10000, None),
+}  # fmt: skip
+MICRO_BANDS = {"NN", "00", "01", "02", "03"}
+KNOWN_GEO_KINDS = {"PAYS", "REG", "DEP", "EPCI", "COM"}
+FRANCE = "PAYS-99100"
+
+# Sector labels of `ciblage_secteur_activite`, read when a scheme gives no NAF code.
+_SERVICES = ["H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S"]
+SECTOR_NAF = {
+    "industrie": ["B", "C", "D", "E"],
+    "agriculture": ["A"],
+    "iaa": ["10", "11"],
+    "agroalimentaire": ["10", "11"],
+    "services": _SERVICES,
+    "commerce": ["G"],
+    "btp": ["F"],
+    "construction": ["F"],
+    "batiment": ["F"],
+    "transport": ["H"],
+    "transports": ["H"],
+    "energie": ["D"],
+    "tourisme": ["I"],
+    "numerique": ["J"],
+}
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def legal_form_of(code: str) -> str:
+    """The schema's legal-form label of an INSEE « catégorie juridique » code ('' unknown)."""
+    code = code or ""
+    if code == "1000":
+        return "EI"
+    if code in {"5432", "5532", "6532"}:
+        return "SICA"
+    if code == "5498":
+        return "EURL"
+    if code.startswith("54"):
+        return "SARL"
+    if code == "5720":
+        return "SASU"
+    if code.startswith("57"):
+        return "SAS"
+    if code[:2] in {"55", "56"}:
+        return "SA"
+    if code.startswith("52"):
+        return "SNC"
+    if code in {"5306", "5307"}:
+        return "SCS"
+    if code in {"5308", "5309"}:
+        return "SCA"
+    if code == "6533":
+        return "GAEC"
+    if code == "6220":
+        return "GIE"
+    return ""
+
+
+def size_of(size_category: str, band: str) -> str:
+    """MIC, PME, ETI, GE or ''. SIRENE counts micro-enterprises among PME: a PME of fewer than
+    ten employees is taken as MIC."""
+    if size_category == "PME" and band in MICRO_BANDS:
+        return "MIC"
+    return size_category or ""
+
+
+def band_label(band: str) -> str:
+    return HeadcountBand(band).label if band in HeadcountBand.values else "non renseigné"
+
+
+def _date(value: dt.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: str
+    status: str
+    text: str
+
+    def __str__(self) -> str:
+        suffix = " (à vérifier)" if self.status == CHECK else ""
+        return f"{self.criterion.capitalize()} : {self.text}{suffix}"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What SIRENE says about an establishment and its company."""
+
+    key: str  # SIRET, or any identifier
+    commune: str = ""
+    epci: str = ""
+    department: str = ""
+    region: str = ""
+    naf_code: str = ""
+    naf_section: str = ""
+    band: str = ""  # the company's headcount band, else the establishment's
+    size: str = ""  # MIC, PME, ETI, GE
+    created_on: dt.date | None = None
+    legal_category: str = ""
+    name: str = ""
+    pk: int | None = None
+
+    @property
+    def geo_codes(self) -> frozenset[str]:
+        codes = {FRANCE}
+        for kind, value in (
+            ("COM", self.commune),
+            ("EPCI", self.epci),
+            ("DEP", self.department),
+            ("REG", self.region),
+        ):
+            if value:
+                codes.add(f"{kind}-{value}")
+        return frozenset(codes)
+
+
+FACT_FIELDS = [
+    "pk", "siret", "commune_id", "epci_id", "commune__department_id", "commune__region_id",
+    "naf_code", "naf_section", "headcount_band", "company__headcount_band",
+    "company__size_category", "company__created_on", "company__legal_category",
+]  # fmt: skip
+
+
+def _facts_from_row(row) -> Facts:
+    pk, siret, commune, epci, dep, reg, naf, section, band, company_band, size, created, cat = row
+    band = company_band or band or ""
+    return Facts(
+        key=siret,
+        pk=pk,
+        commune=commune or "",
+        epci=epci or "",
+        department=dep or "",
+        region=reg or "",
+        naf_code=naf or "",
+        naf_section=section or "",
+        band=band,
+        size=size_of(size or "", band),
+        created_on=created,
+        legal_category=cat or "",
+    )
+
+
+def facts_of(establishment) -> Facts:
+    """The facts of one establishment (reads its commune and company)."""
+    from pilote.companies.models import Establishment
+
+    row = Establishment.objects.filter(pk=establishment.pk).values_list(*FACT_FIELDS).get()
+    return replace(_facts_from_row(row), name=establishment.display_name)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What is matched: an establishment's facts, and the themes of a project or a need."""
+
+    facts: Facts
+    themes: frozenset[str] = frozenset()
+    label: str = ""
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rule:
+    """A scheme compiled for matching: every condition in a hashable, comparable form."""
+
+    pk: int
+    etalab_id: str
+    title: str
+    targets_pros: bool
+    target_labels: tuple[str, ...]
+    status: str
+    next_closing: dt.date | None
+    next_opening: dt.date | None
+    last_closing: dt.date | None
+    geo_in: tuple[str, ...]
+    geo_out: tuple[str, ...]
+    naf_in: tuple[str, ...]
+    naf_out: tuple[str, ...]
+    sectors: tuple[str, ...]
+    headcount: tuple[int | None, int | None]
+    sizes: tuple[str, ...]
+    min_years: int | None
+    forms_in: tuple[str, ...]
+    forms_out: tuple[str, ...]
+    themes: tuple[str, ...]
+    scheme: AidScheme | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != CallStatus.CLOSED
+
+
+def compile_rule(scheme: AidScheme, today: dt.date) -> Rule:
+    windows = scheme.effective_windows()
+    closings = sorted(w.closes_on for w in windows if w.closes_on)
+    future_closings = [d for d in closings if d >= today]
+    openings = sorted(w.opens_on for w in windows if w.opens_on and w.opens_on > today)
+    return Rule(
+        pk=scheme.pk,
+        etalab_id=scheme.etalab_id,
+        title=scheme.title,
+        targets_pros="professionnels" in scheme.targets,
+        target_labels=tuple(scheme.targets),
+        status=call_status(windows, today),
+        next_closing=future_closings[0] if future_closings else None,
+        next_opening=openings[0] if openings else None,
+        last_closing=closings[-1] if closings else None,
+        geo_in=tuple(sorted(scheme.geo_included)),
+        geo_out=tuple(sorted(scheme.geo_excluded)),
+        naf_in=tuple(sorted(scheme.naf_codes)),
+        naf_out=tuple(sorted(scheme.naf_excluded)),
+        sectors=tuple(sorted(_plain(s) for s in scheme.sectors)),
+        headcount=(scheme.headcount_min, scheme.headcount_max),
+        sizes=tuple(sorted(scheme.size_categories)),
+        min_years=scheme.min_years,
+        forms_in=tuple(sorted(scheme.legal_forms)),
+        forms_out=tuple(sorted(scheme.legal_forms_excluded)),
+        themes=tuple(scheme.themes),
+        scheme=scheme,
+    )
+
+
+def compile_rules(schemes: Iterable[AidScheme], today: dt.date | None = None) -> list[Rule]:
+    today = today or timezone.localdate()
+    return [compile_rule(s, today) for s in schemes]
+
+
+def load_rules(queryset=None, today: dt.date | None = None) -> list[Rule]:
+    queryset = AidScheme.objects.all() if queryset is None else queryset
+    return compile_rules(queryset.prefetch_related("windows").order_by("title", "pk"), today)
+
+
+# -- one criterion at a time (the single definition of each condition) -------------------
+
+
+def target_verdict(rule: Rule) -> Verdict | None:
+    if rule.targets_pros:
+        return None
+    return Verdict(TARGET, BLOCK, f"réservé aux {', '.join(rule.target_labels)}")
+
+
+def dates_verdict(rule: Rule) -> Verdict:
+    if rule.status == CallStatus.PERMANENT:
+        return Verdict(DATES, OK, "dispositif permanent")
+    if rule.status == CallStatus.CLOSED:
+        return Verdict(DATES, BLOCK, f"clos depuis le {_date(rule.last_closing)}")
+    if rule.status == CallStatus.UPCOMING:
+        return Verdict(DATES, OK, f"ouvre le {_date(rule.next_opening)}")
+    if rule.next_closing:
+        return Verdict(DATES, OK, f"ouvert, clôture le {_date(rule.next_closing)}")
+    return Verdict(DATES, OK, "ouvert, sans date de clôture")
+
+
+def geo_verdict(geo_in, geo_out, codes: frozenset[str]) -> Verdict:
+    excluded = sorted(codes.intersection(geo_out))
+    if excluded:
+        return Verdict(GEOGRAPHY, BLOCK, f"{', '.join(excluded)} exclu")
+    covered = sorted(codes.intersection(geo_in))
+    if covered:
+        return Verdict(GEOGRAPHY, OK, f"{covered[-1]} couvert")
+    where = ", ".join(sorted(c for c in codes if c.startswith(("REG-", "DEP-"))))
+    if any(code.split("-", 1)[0] not in KNOWN_GEO_KINDS for code in geo_in):
+        return Verdict(GEOGRAPHY, CHECK, f"zone {', '.join(geo_in)} non interprétée")
+    return Verdict(
+        GEOGRAPHY, BLOCK, f"réservé à {', '.join(geo_in)} ; l'établissement est en {where}"
+    )
+
+
+def naf_matches(spec: str, naf_code: str, section: str) -> bool:
+    if len(spec) == 1 and spec.isalpha():
+        return section == spec
+    return bool(naf_code) and naf_code.startswith(spec)
+
+
+def naf_verdict(naf_in, naf_out, sectors, naf_code: str, section: str) -> Verdict | None:
+    if not naf_code:
+        if naf_in or naf_out or _sector_sections(sectors) is not None:
+            return Verdict(NAF, CHECK, "code NAF inconnu")
+        return None
+    excluded = [s for s in naf_out if naf_matches(s, naf_code, section)]
+    if excluded:
+        return Verdict(NAF, BLOCK, f"{naf_code} exclu ({', '.join(excluded)})")
+    if naf_in:
+        matched = [s for s in naf_in if naf_matches(s, naf_code, section)]
+        if matched:
+            return Verdict(NAF, OK, f"{naf_code} dans {', '.join(matched)}")
+        return Verdict(NAF, BLOCK, f"{naf_code} hors des codes ciblés ({', '.join(naf_in)})")
+    known = _sector_sections(sectors)
+    if known is None:
+        return None
+    specs, unknown = known
+    matched = sorted({label for label, spec in specs if naf_matches(spec, naf_code, section)})
+    if matched:
+        return Verdict(NAF, OK, f"{naf_code}, secteur {', '.join(matched)}")
+    if unknown:
+        return Verdict(NAF, CHECK, f"secteur(s) {', '.join(unknown)} non interprété(s)")
+    return Verdict(NAF, BLOCK, f"{naf_code} hors des secteurs visés ({', '.join(sectors)})")
+
+
+def _sector_sections(sectors) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """([(label, NAF spec)], [unknown labels]), or None when the scheme covers every sector."""
+    if not sectors or any(s.startswith("tous") for s in sectors) or _plain(ALL_SECTORS) in sectors:
+        return None
+    specs, unknown = [], []
+    for label in sectors:
+        if label in SECTOR_NAF:
+            specs.extend((label, spec) for spec in SECTOR_NAF[label])
+        else:
+            unknown.append(label)
+    return specs, unknown
+
+
+def headcount_verdict(low: int | None, high: int | None, band: str) -> Verdict | None:
+    if low is None and high is None:
+        return None
+    wanted = (
+        f"de {low} à {high}" if low is not None and high is not None
+        else f"au moins {low}" if low is not None
+        else f"au plus {high}"
+    )  # fmt: skip
+    if band not in BAND_RANGES:
+        return Verdict(HEADCOUNT, CHECK, f"effectif non renseigné, {wanted} salariés requis")
+    lo, hi = BAND_RANGES[band]
+    label = band_label(band)
+    if low is not None and hi is not None and hi < low:
+        return Verdict(HEADCOUNT, BLOCK, f"{label}, minimum requis {low}")
+    if high is not None and lo > high:
+        return Verdict(HEADCOUNT, BLOCK, f"{label}, maximum {high}")
+    if (low is not None and lo < low) or (high is not None and (hi is None or hi > high)):
+        return Verdict(HEADCOUNT, CHECK, f"{label}, {wanted} salariés requis")
+    return Verdict(HEADCOUNT, OK, f"{label}, {wanted} salariés requis")
+
+
+def size_verdict(sizes, size: str) -> Verdict | None:
+    if not sizes:
+        return None
+    if not size:
+        return Verdict(SIZE, CHECK, f"catégorie inconnue, {', '.join(sizes)} visées")
+    if size in sizes or (size == "MIC" and "PME" in sizes):
+        return Verdict(SIZE, OK, f"{size} parmi {', '.join(sizes)}")
+    return Verdict(SIZE, BLOCK, f"{size}, seules {', '.join(sizes)} sont visées")
+
+
+def years_between(start: dt.date, today: dt.date) -> int:
+    return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+
+
+def age_verdict(min_years: int | None, years: int | None) -> Verdict | None:
+    if min_years is None:
+        return None
+    if years is None:
+        return Verdict(AGE, CHECK, f"date de création inconnue, {min_years} an(s) requis")
+    if years >= min_years:
+        return Verdict(AGE, OK, f"{years} an(s), {min_years} requis")
+    return Verdict(AGE, BLOCK, f"{years} an(s), {min_years} requis")
+
+
+def legal_form_verdict(forms_in, forms_out, legal_category: str) -> Verdict | None:
+    if not forms_in and not forms_out:
+        return None
+    form = legal_form_of(legal_category)
+    if not form:
+        code = legal_category or "inconnue"
+        return Verdict(LEGAL_FORM, CHECK, f"catégorie juridique {code} non reconnue")
+    if form in forms_out:
+        return Verdict(LEGAL_FORM, BLOCK, f"{form} exclue")
+    if form == "EI" and "Microentrepreneur" in forms_out:
+        return Verdict(LEGAL_FORM, CHECK, "EI, les microentrepreneurs sont exclus")
+    if not forms_in or form in forms_in:
+        return Verdict(LEGAL_FORM, OK, form)
+    if form == "EI" and "Microentrepreneur" in forms_in:
+        return Verdict(LEGAL_FORM, CHECK, "EI, seuls les microentrepreneurs sont visés")
+    return Verdict(LEGAL_FORM, BLOCK, f"{form}, formes visées : {', '.join(forms_in)}")
+
+
+def theme_verdict(rule: Rule, themes: frozenset[str]) -> Verdict | None:
+    if not themes:
+        return None
+    labels = {t: Theme(t).label.lower() for t in Theme.values}
+    if not rule.themes:
+        return Verdict(THEME, CHECK, "thèmes du dispositif non renseignés")
+    common = [t for t in rule.themes if t in themes]
+    if common:
+        return Verdict(THEME, OK, ", ".join(labels[t] for t in common))
+    wanted = ", ".join(labels[t] for t in sorted(themes) if t in labels)
+    offered = ", ".join(labels[t] for t in rule.themes if t in labels)
+    return Verdict(THEME, BLOCK, f"{wanted} ; le dispositif porte sur {offered}")
+
+
+def verdicts(rule: Rule, criteria: Criteria, today: dt.date) -> list[Verdict]:
+    f = criteria.facts
+    years = years_between(f.created_on, today) if f.created_on else None
+    found = [
+        target_verdict(rule),
+        dates_verdict(rule),
+        geo_verdict(rule.geo_in, rule.geo_out, f.geo_codes),
+        naf_verdict(rule.naf_in, rule.naf_out, rule.sectors, f.naf_code, f.naf_section),
+        headcount_verdict(*rule.headcount, f.band),
+        size_verdict(rule.sizes, f.size),
+        age_verdict(rule.min_years, years),
+        legal_form_verdict(rule.forms_in, rule.forms_out, f.legal_category),
+        theme_verdict(rule, criteria.themes),
+    ]
+    return [v for v in found if v is not None]
+
+
+# -- explained results -------------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    rule: Rule
+    verdicts: list[Verdict]
+
+    @cached_property
+    def blocking(self) -> Verdict | None:
+        return next((v for v in self.verdicts if v.status == BLOCK), None)
+
+    @property
+    def eligible(self) -> bool:
+        return self.blocking is None
+
+    @property
+    def to_check(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.status == CHECK]
+
+    @property
+    def reasons(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.status != BLOCK]
+
+    def rank_key(self):
+        """Certain before « à vérifier »; then the more conditions met (a targeted scheme
+        before a general one); then the sooner it closes; then by title."""
+        met = sum(1 for v in self.verdicts if v.status == OK)
+        closing = self.rule.next_closing or dt.date.max
+        return (len(self.to_check), -met, closing, self.rule.title, self.rule.pk)
+
+
+@dataclass
+class MatchResult:
+    eligible: list[Match] = field(default_factory=list)
+    not_eligible: list[Match] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "eligible": [
+                {
+                    "id": m.rule.etalab_id,
+                    "titre": m.rule.title,
+                    "reasons": [str(v) for v in m.reasons],
+                }
+                for m in self.eligible
+            ],
+            "not_eligible": [
+                {
+                    "id": m.rule.etalab_id,
+                    "titre": m.rule.title,
+                    "criterion": m.blocking.criterion,
+                    "blocking": str(m.blocking),
+                }
+                for m in self.not_eligible
+            ],
+        }
+
+
+def explain(rules: list[Rule], criteria: Criteria, today: dt.date | None = None) -> MatchResult:
+    """Every scheme for one establishment, project or need: the eligible ones ranked with
+    their reasons, the others (by title) with the criterion that blocks."""
+    today = today or timezone.localdate()
+    result = MatchResult()
+    for rule in rules:
+        match = Match(rule, verdicts(rule, criteria, today))
+        (result.eligible if match.eligible else result.not_eligible).append(match)
+    result.eligible.sort(key=Match.rank_key)
+    result.not_eligible.sort(key=lambda m: (m.rule.title, m.rule.pk))
+    return result
+
+
+# -- in bulk -----------------------------------------------------------------------------------
+
+
+def _bits(positions: list[int], size: int) -> int:
+    buffer = bytearray((size + 7) // 8)
+    for i in positions:
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+class Population:
+    """Establishments' facts, indexed by value as bitsets (bit i = `facts[i]`)."""
+
+    def __init__(self, facts: list[Facts], today: dt.date | None = None):
+        self.facts = facts
+        self.today = today or timezone.localdate()
+        self.size = len(facts)
+        self.all = (1 << self.size) - 1
+        index: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+        for i, f in enumerate(facts):
+            for code in f.geo_codes:
+                index["geo"][code].append(i)
+            index["naf"][f.naf_code].append(i)
+            index["section"][f.naf_section].append(i)
+            index["band"][f.band].append(i)
+            index["size"][f.size].append(i)
+            index["years"][
+                years_between(f.created_on, self.today) if f.created_on else None
+            ].append(i)
+            index["legal"][f.legal_category].append(i)
+        self.index = {
+            name: {value: _bits(pos, self.size) for value, pos in values.items()}
+            for name, values in index.items()
+        }
+        self._memo: dict = {}
+
+    @classmethod
+    def from_queryset(cls, queryset, today: dt.date | None = None) -> Population:
+        """One query: the facts of every establishment of `queryset`."""
+        rows = queryset.order_by("pk").values_list(*FACT_FIELDS)
+        return cls([_facts_from_row(row) for row in rows.iterator(chunk_size=5000)], today)
+
+    def _union(self, name: str, values) -> int:
+        mask, index = 0, self.index[name]
+        for value in values:
+            mask |= index.get(value, 0)
+        return mask
+
+    def _by_value(self, name: str, evaluate) -> tuple[int, int]:
+        """(ok mask, check mask) of a criterion decided value by value."""
+        ok = check = 0
+        for value, bits in self.index[name].items():
+            verdict = evaluate(value)
+            if verdict is None or verdict.status == OK:
+                ok |= bits
+            elif verdict.status == CHECK:
+                check |= bits
+        return ok, check
+
+    def _memoised(self, key, compute) -> tuple[int, int]:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def _naf_spec(self, spec: str) -> int:
+        def compute():
+            if len(spec) == 1 and spec.isalpha():
+                return self.index["section"].get(spec, 0), 0
+            return self._union("naf", [c for c in self.index["naf"] if c and c.startswith(spec)]), 0
+
+        return self._memoised(("naf-spec", spec), compute)[0]
+
+    def geo(self, rule: Rule) -> tuple[int, int]:
+        def compute():
+            excluded = self._union("geo", rule.geo_out)
+            ok = self._union("geo", rule.geo_in) & ~excluded
+            unknown_kind = any(c.split("-", 1)[0] not in KNOWN_GEO_KINDS for c in rule.geo_in)
+            check = (self.all & ~excluded & ~ok) if unknown_kind else 0
+            return ok, check
+
+        return self._memoised(("geo", rule.geo_in, rule.geo_out), compute)
+
+    def naf(self, rule: Rule) -> tuple[int, int]:
+        def compute():
+            unknown = self.index["naf"].get("", 0)
+            known = self.all & ~unknown
+            excluded = 0
+            for spec in rule.naf_out:
+                excluded |= self._naf_spec(spec)
+            if rule.naf_in:
+                wanted = 0
+                for spec in rule.naf_in:
+                    wanted |= self._naf_spec(spec)
+                return wanted & known & ~excluded, unknown
+            sectors = _sector_sections(rule.sectors)
+            if sectors is None:
+                return (known & ~excluded, unknown) if rule.naf_out else (self.all, 0)
+            specs, unknown_labels = sectors
+            wanted = 0
+            for _, spec in specs:
+                wanted |= self._naf_spec(spec)
+            ok = wanted & known & ~excluded
+            check = (known & ~excluded & ~ok) if unknown_labels else 0
+            return ok, check | unknown
+
+        return self._memoised(("naf", rule.naf_in, rule.naf_out, rule.sectors), compute)
+
+    def masks(self, rule: Rule, themes: frozenset[str] = frozenset()) -> tuple[int, int]:
+        """(eligible, of which « à vérifier ») bitsets of `rule` over the population."""
+        scheme_level = [target_verdict(rule), dates_verdict(rule), theme_verdict(rule, themes)]
+        if any(v is not None and v.status == BLOCK for v in scheme_level):
+            return 0, 0
+        check = self.all if any(v is not None and v.status == CHECK for v in scheme_level) else 0
+        eligible = self.all
+        parts = [
+            self.geo(rule),
+            self.naf(rule),
+            self._memoised(
+                ("band", rule.headcount),
+                lambda: self._by_value("band", lambda b: headcount_verdict(*rule.headcount, b)),
+            ),
+            self._memoised(
+                ("size", rule.sizes),
+                lambda: self._by_value("size", lambda s: size_verdict(rule.sizes, s)),
+            ),
+            self._memoised(
+                ("years", rule.min_years),
+                lambda: self._by_value("years", lambda y: age_verdict(rule.min_years, y)),
+            ),
+            self._memoised(
+                ("legal", rule.forms_in, rule.forms_out),
+                lambda: self._by_value(
+                    "legal", lambda c: legal_form_verdict(rule.forms_in, rule.forms_out, c)
+                ),
+            ),
+        ]
+        for ok, maybe in parts:
+            eligible &= ok | maybe
+            check |= maybe
+        return eligible, eligible & check
+
+    def members(self, mask: int) -> list[Facts]:
+        out, i = [], 0
+        while mask:
+            low = mask & -mask
+            i = low.bit_length() - 1
+            out.append(self.facts[i])
+            mask ^= low
+        return out
+
+    def count(self, mask: int) -> int:
+        return mask.bit_count()
+
+
+def match_all(rules: list[Rule], population: Population) -> dict[int, int]:
+    """Every live scheme against every establishment: {scheme pk: eligible bitset}."""
+    return {rule.pk: population.masks(rule)[0] for rule in rules if rule.is_live}
+
+
+__all__ = [
+    "BLOCK", "CHECK", "CRITERIA", "OK", "Criteria", "Facts", "Match", "MatchResult",
+    "Population", "Rule", "Verdict", "compile_rule", "compile_rules", "explain", "facts_of",
+    "load_rules", "match_all",
+]  # fmt: skip

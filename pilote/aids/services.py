@@ -1,0 +1,565 @@
+"""Every write on aid schemes: keyword-only, atomic, permission-checked, audited.
+
+`acting_user=None` is the system (the import and export commands, the demo, the weekly
+alerts); a user is checked against `perms`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from pilote.accounts.enums import Role
+from pilote.accounts.models import Membership, User, hash_token
+from pilote.accounts.scope import get_scope
+from pilote.aids import emails, etalab, perms
+from pilote.aids.detection import Detection
+from pilote.aids.enums import Schema
+from pilote.aids.models import (
+    AidFeed,
+    AidScheme,
+    CallWindow,
+    Dispatch,
+    DispatchLine,
+    SavedSearch,
+    SchemeNote,
+    Subscription,
+)
+from pilote.core import audit
+
+# Fields a person edits on the scheme form (the etalab ones and the team's).
+SCHEME_FIELDS = [*etalab.model_fields(Schema.PRO), "themes", "level", "is_demo"]
+WINDOW_FIELDS = ["kind", "label", "opens_on", "closes_on"]
+SEARCH_FIELDS = ["name", "query", "themes", "levels", "carrier", "notify_new", "notify_closing"]
+
+
+def _check_editor(user) -> None:
+    if user is not None and not perms.can_edit_catalogue(user):
+        raise PermissionDenied(
+            "Seuls le chef de projet TI et l'administrateur modifient le catalogue."
+        )
+
+
+def snapshot(obj, fields: list[str] | None = None) -> dict:
+    """`audit.snapshot`, with JSON fields as JSON text: the audit module sorts lists, which
+    loses the order of a scheme's lists and fails on lists of objects (its porteurs)."""
+    json_fields = {
+        f.name
+        for f in obj._meta.concrete_fields
+        if isinstance(f, models.JSONField) and (fields is None or f.name in fields)
+    }
+    plain = [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.name not in json_fields and (fields is None or f.name in fields)
+    ]
+    values = audit.snapshot(obj, plain)
+    for name in json_fields:
+        values[name] = json.dumps(getattr(obj, name), ensure_ascii=False, sort_keys=True)
+    return values
+
+
+def _now_to_second() -> dt.datetime:
+    return timezone.now().replace(microsecond=0)
+
+
+# -- catalogue ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_create(*, acting_user, **values) -> AidScheme:
+    _check_editor(acting_user)
+    unknown = set(values) - set(SCHEME_FIELDS)
+    if unknown:
+        raise ValueError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+    values.setdefault("source_updated_at", _now_to_second())
+    scheme = AidScheme(**values)
+    scheme.refresh_tags()
+    scheme.full_clean()
+    scheme.save()
+    audit.record(actor=acting_user, action="aid_scheme.create", obj=scheme, after=snapshot(scheme))
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, acting_user, scheme: AidScheme, **changes) -> AidScheme:
+    """Change a scheme; `date_mise_a_jour` becomes now unless given (the schema's rule)."""
+    _check_editor(acting_user)
+    before = snapshot(scheme)
+    for name, value in changes.items():
+        if name not in SCHEME_FIELDS:
+            raise ValueError(f"Champ non modifiable : {name}")
+        setattr(scheme, name, value)
+    if "source_updated_at" not in changes:
+        scheme.source_updated_at = _now_to_second()
+    scheme.refresh_tags()
+    scheme.full_clean()
+    scheme.save()
+    audit.record(
+        actor=acting_user,
+        action="aid_scheme.update",
+        obj=scheme,
+        before=before,
+        after=snapshot(scheme),
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_delete(*, acting_user, scheme: AidScheme) -> None:
+    _check_editor(acting_user)
+    audit.record(actor=acting_user, action="aid_scheme.delete", obj=scheme, before=snapshot(scheme))
+    scheme.delete()
+
+
+def _check_window(opens_on, closes_on) -> None:
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ValidationError({"closes_on": "La clôture précède l'ouverture."})
+
+
+@transaction.atomic
+def window_create(*, acting_user, scheme: AidScheme, **values) -> CallWindow:
+    _check_editor(acting_user)
+    _check_window(values.get("opens_on"), values.get("closes_on"))
+    window = CallWindow.objects.create(scheme=scheme, **values)
+    audit.record(actor=acting_user, action="call_window.create", obj=window, after=snapshot(window))
+    return window
+
+
+@transaction.atomic
+def window_update(*, acting_user, window: CallWindow, **changes) -> CallWindow:
+    _check_editor(acting_user)
+    before = snapshot(window, WINDOW_FIELDS)
+    for name, value in changes.items():
+        if name not in WINDOW_FIELDS:
+            raise ValueError(f"Champ non modifiable : {name}")
+        setattr(window, name, value)
+    _check_window(window.opens_on, window.closes_on)
+    window.save()
+    audit.record(
+        actor=acting_user,
+        action="call_window.update",
+        obj=window,
+        before=before,
+        after=snapshot(window, WINDOW_FIELDS),
+    )
+    return window
+
+
+@transaction.atomic
+def window_delete(*, acting_user, window: CallWindow) -> None:
+    _check_editor(acting_user)
+    audit.record(
+        actor=acting_user, action="call_window.delete", obj=window, before=snapshot(window)
+    )
+    window.delete()
+
+
+# -- etalab import -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    schema: str = ""
+    read: int = 0
+    kept: int = 0
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    errors: list[etalab.FieldError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "kept": self.kept,
+            "created": self.created,
+            "updated": self.updated,
+            "rejected": self.rejected,
+        }
+
+
+def _comparable(value):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return value
+
+
+@transaction.atomic
+def catalogue_import(*, acting_user, stream, wet_run: bool = True) -> ImportReport:
+    """Import a CSV in either etalab schema, idempotent by `id`.
+
+    Every record is validated first; invalid ones are reported (record number, field) and
+    skipped, valid ones are kept. The writes of a run are one transaction: a failure
+    leaves the catalogue as it was. A record identical to the stored scheme changes
+    nothing (no update, no audit event). A file of the base schema writes only its fields.
+    """
+    _check_editor(acting_user)
+    catalogue = etalab.read_catalogue(stream)
+    report = ImportReport(schema=catalogue.schema, unknown_columns=catalogue.unknown_columns)
+    fields = etalab.model_fields(catalogue.schema)
+    valid = []
+    for record in catalogue.records:
+        report.read += 1
+        if record.is_valid:
+            valid.append(record)
+        else:
+            report.errors.extend(record.errors)
+    report.kept = len(valid)
+    report.rejected = report.read - report.kept
+    existing = {
+        s.etalab_id: s
+        for s in AidScheme.objects.filter(etalab_id__in=[r.values["etalab_id"] for r in valid])
+    }
+    for record in valid:
+        values = {name: record.values[name] for name in fields}
+        scheme = existing.get(values["etalab_id"])
+        if scheme is None:
+            scheme = AidScheme(source_schema=catalogue.schema, **values)
+            scheme.refresh_tags()
+            if wet_run:
+                scheme.save()
+                audit.record(
+                    actor=acting_user,
+                    action="aid_scheme.import_create",
+                    obj=scheme,
+                    after=snapshot(scheme, fields),
+                )
+            report.created += 1
+            continue
+        changed = [
+            name
+            for name in fields
+            if _comparable(getattr(scheme, name)) != _comparable(values[name])
+        ]
+        if not changed:
+            continue
+        before = snapshot(scheme, changed)
+        for name in changed:
+            setattr(scheme, name, values[name])
+        scheme.refresh_tags()
+        if wet_run:
+            scheme.save()
+            audit.record(
+                actor=acting_user,
+                action="aid_scheme.import_update",
+                obj=scheme,
+                before=before,
+                after=snapshot(scheme, changed),
+            )
+        report.updated += 1
+    if wet_run and (report.created or report.updated or report.rejected):
+        audit.record(
+            actor=acting_user,
+            action="aid_scheme.import",
+            extra={**report.summary(), "schema": catalogue.schema},
+        )
+    if not wet_run:
+        transaction.set_rollback(True)
+    return report
+
+
+# -- internal notes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: str) -> SchemeNote:
+    if not perms.can_write_note(acting_user, epci):
+        raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
+    note = SchemeNote.objects.create(
+        scheme=scheme,
+        epci=epci,
+        body=body,
+        visibility=visibility,
+        author=acting_user,
+        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+    )
+    audit.record(actor=acting_user, action="scheme_note.create", obj=note, after=snapshot(note))
+    return note
+
+
+@transaction.atomic
+def note_update(*, acting_user, note: SchemeNote, body: str, visibility: str) -> SchemeNote:
+    if not perms.can_edit_note(acting_user, note):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
+    before = snapshot(note, ["body", "visibility"])
+    note.body, note.visibility = body, visibility
+    note.save()
+    audit.record(
+        actor=acting_user,
+        action="scheme_note.update",
+        obj=note,
+        before=before,
+        after=snapshot(note, ["body", "visibility"]),
+    )
+    return note
+
+
+# -- informing the EPCIs -----------------------------------------------------------------------
+
+
+def epci_recipients(territory, epci) -> list[str]:
+    """The active EPCI agents of `epci` in `territory`: who receives its list."""
+    return sorted(
+        set(
+            Membership.objects.active()
+            .filter(
+                territory=territory,
+                role=Role.EPCI_AGENT,
+                organisation__epci=epci,
+                user__is_active=True,
+            )
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+@dataclass
+class InformReport:
+    dispatches: list[Dispatch] = field(default_factory=list)
+    without_recipient: list[str] = field(default_factory=list)  # EPCI names
+
+
+@transaction.atomic
+def inform_epcis(
+    *, acting_user, detection: Detection, territory, message: str = "", epci_ids=None
+) -> InformReport:
+    """Email each EPCI of the detection its own establishments, and only them; file what
+    was sent as a `Dispatch` of that EPCI (visibility « EPCI concerné »)."""
+    if not perms.can_inform_epcis(acting_user, territory):
+        raise PermissionDenied("Seul le chef de projet TI informe les EPCI.")
+    scope = get_scope(acting_user)
+    report = InformReport()
+    for group in detection.groups:
+        epci = group.epci
+        if epci_ids is not None and epci.pk not in epci_ids:
+            continue
+        if not territory.epcis.filter(pk=epci.pk).exists():
+            raise PermissionDenied("Cet EPCI n'est pas membre du territoire.")
+        recipients = epci_recipients(territory, epci)
+        if not recipients:
+            report.without_recipient.append(epci.name)
+            continue
+        dispatch = Dispatch.objects.create(
+            scheme=detection.scheme,
+            territory=territory,
+            epci=epci,
+            message=message,
+            recipients=recipients,
+            author=acting_user,
+            author_organisation_id=scope.writing_organisation_id(epci.pk),
+        )
+        DispatchLine.objects.bulk_create(
+            DispatchLine(dispatch=dispatch, establishment=line.establishment, reasons=line.reasons)
+            for line in group.lines
+        )
+        audit.record(
+            actor=acting_user,
+            action="dispatch.create",
+            obj=dispatch,
+            after=snapshot(dispatch),
+            extra={"establishments": [line.establishment.siret for line in group.lines]},
+        )
+        emails.queue(
+            "detection",
+            to=recipients,
+            context={
+                "scheme": detection.scheme,
+                "rule": detection.rule,
+                "epci": epci,
+                "lines": group.lines,
+                "message": message,
+                "sender": acting_user,
+                "dispatch": dispatch,
+            },
+        )
+        report.dispatches.append(dispatch)
+    return report
+
+
+# -- saved searches and their subscriptions ---------------------------------------------------
+
+
+def _check_owner(user, search: SavedSearch) -> None:
+    if user is None or search.owner_id != user.pk:
+        raise PermissionDenied("Cette recherche n'est pas la vôtre.")
+
+
+@transaction.atomic
+def search_create(*, acting_user, **values) -> SavedSearch:
+    if not perms.can_save_searches(acting_user):
+        raise PermissionDenied("Votre compte ne peut pas enregistrer de recherche.")
+    search = SavedSearch.objects.create(owner=acting_user, **values)
+    audit.record(
+        actor=acting_user, action="saved_search.create", obj=search, after=snapshot(search)
+    )
+    subscribe(acting_user=acting_user, search=search, email=acting_user.email)
+    return search
+
+
+@transaction.atomic
+def search_update(*, acting_user, search: SavedSearch, **changes) -> SavedSearch:
+    _check_owner(acting_user, search)
+    before = snapshot(search, SEARCH_FIELDS)
+    for name, value in changes.items():
+        if name not in SEARCH_FIELDS:
+            raise ValueError(f"Champ non modifiable : {name}")
+        setattr(search, name, value)
+    search.save()
+    audit.record(
+        actor=acting_user,
+        action="saved_search.update",
+        obj=search,
+        before=before,
+        after=snapshot(search, SEARCH_FIELDS),
+    )
+    return search
+
+
+@transaction.atomic
+def search_delete(*, acting_user, search: SavedSearch) -> None:
+    _check_owner(acting_user, search)
+    audit.record(
+        actor=acting_user, action="saved_search.delete", obj=search, before=snapshot(search)
+    )
+    search.delete()
+
+
+@transaction.atomic
+def subscribe(*, acting_user, search: SavedSearch, email: str) -> Subscription:
+    """Add an address to a saved search. An address of an active account of the instance
+    is subscribed at once; any other one gets a confirmation link (double opt-in) and
+    receives nothing until it is followed."""
+    _check_owner(acting_user, search)
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    subscription, created = Subscription.objects.get_or_create(
+        search=search, email=email, defaults={"user": user}
+    )
+    if not created and subscription.unsubscribed_at is None and subscription.confirmed_at:
+        return subscription
+    subscription.unsubscribed_at = None
+    token = ""
+    if user is not None:
+        subscription.user = user
+        subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+        subscription.confirm_token_hash = ""
+    else:
+        token = secrets.token_urlsafe(32)
+        subscription.confirmed_at = None
+        subscription.confirm_token_hash = hash_token(token)
+    subscription.save()
+    audit.record(
+        actor=acting_user,
+        action="subscription.create",
+        obj=subscription,
+        after=snapshot(subscription),
+    )
+    if token:
+        emails.queue(
+            "confirm",
+            to=[email],
+            context={"search": search, "owner": acting_user, "token": token},
+        )
+    return subscription
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscription | None:
+    """The confirmation link of an external address (no login: the token proves the box)."""
+    subscription = (
+        Subscription.objects.select_for_update()
+        .filter(confirm_token_hash=hash_token(token), confirmed_at__isnull=True)
+        .first()
+    )
+    if subscription is None:
+        return None
+    before = snapshot(subscription, ["confirmed_at"])
+    subscription.confirmed_at = timezone.now()
+    subscription.confirm_token_hash = ""
+    subscription.save()
+    audit.record(
+        actor=None,
+        action="subscription.confirm",
+        obj=subscription,
+        before=before,
+        after=snapshot(subscription, ["confirmed_at"]),
+    )
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(*, key: str, acting_user=None) -> Subscription | None:
+    """One click, from the link of any alert email, or by the search's owner."""
+    subscription = Subscription.objects.select_for_update().filter(key=key).first()
+    if subscription is None:
+        return None
+    if acting_user is not None:
+        _check_owner(acting_user, subscription.search)
+    if subscription.unsubscribed_at is None:
+        before = snapshot(subscription, ["unsubscribed_at"])
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save()
+        audit.record(
+            actor=acting_user,
+            action="subscription.unsubscribe",
+            obj=subscription,
+            before=before,
+            after=snapshot(subscription, ["unsubscribed_at"]),
+        )
+    return subscription
+
+
+@transaction.atomic
+def alert_sent(*, subscription: Subscription, at: dt.datetime) -> None:
+    """The weekly email went out to `subscription` (system action, `send_aid_alerts`)."""
+    before = snapshot(subscription, ["last_sent_at"])
+    subscription.last_sent_at = at
+    subscription.save(update_fields=["last_sent_at", "updated_at"])
+    audit.record(
+        actor=None,
+        action="subscription.alert_sent",
+        obj=subscription,
+        before=before,
+        after=snapshot(subscription, ["last_sent_at"]),
+    )
+
+
+# -- calendar feed -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feed_create(*, acting_user) -> tuple[AidFeed, str]:
+    """A new secret address of the calls calendar; the previous one stops working."""
+    if not perms.can_use_feed(acting_user):
+        raise PermissionDenied("Votre compte n'a pas de calendrier des appels.")
+    for feed in AidFeed.objects.filter(user=acting_user, revoked_at__isnull=True):
+        feed_revoke(acting_user=acting_user, feed=feed)
+    token = secrets.token_urlsafe(32)
+    feed = AidFeed.objects.create(user=acting_user, token_hash=hash_token(token))
+    audit.record(actor=acting_user, action="aid_feed.create", obj=feed, after=snapshot(feed))
+    return feed, token
+
+
+@transaction.atomic
+def feed_revoke(*, acting_user, feed: AidFeed) -> AidFeed:
+    if feed.user_id != acting_user.pk:
+        raise PermissionDenied("Cet abonnement n'est pas le vôtre.")
+    if feed.revoked_at is None:
+        before = snapshot(feed, ["revoked_at"])
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            actor=acting_user,
+            action="aid_feed.revoke",
+            obj=feed,
+            before=before,
+            after=snapshot(feed, ["revoked_at"]),
+        )
+    return feed

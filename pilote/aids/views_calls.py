@@ -1,0 +1,218 @@
+"""Calls calendar and its feed, matching for an establishment, detection and dispatches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from pilote.accounts.enums import Role
+from pilote.accounts.models import hash_token
+from pilote.aids import calendar, detection, matching, perms, services
+from pilote.aids.enums import Theme
+from pilote.aids.forms import CatalogueFilterForm, InformForm
+from pilote.aids.models import AidFeed, AidScheme, Dispatch
+from pilote.companies.models import Establishment
+from pilote.core.visibility import get_visible_or_404
+
+
+def _territory(request: HttpRequest):
+    """The current territory, for pages that read its establishments (members only)."""
+    membership = request.membership
+    if membership is None or not perms.is_member(request.user, membership.territory):
+        raise Http404("Aucun territoire n'est associé à votre compte.")
+    return membership.territory
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    if not perms.can_read_catalogue(request.user):
+        raise Http404
+    form = CatalogueFilterForm(request.GET or None, with_status=False)
+    schemes = calendar.filtered(AidScheme.objects.all(), **form.values())
+    return render(
+        request,
+        "aids/calendar.html",
+        {"form": form, "agenda": calendar.agenda(schemes), "today": timezone.localdate()},
+    )
+
+
+def feed_url(token: str) -> str:
+    return settings.SITE_URL + reverse("aids:ics", kwargs={"token": token})
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    if not perms.can_use_feed(request.user):
+        raise Http404
+    active = AidFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            active, token = services.feed_create(acting_user=request.user)
+            url = feed_url(token)  # shown in this response only
+        elif action == "revoke" and active is not None:
+            services.feed_revoke(acting_user=request.user, feed=active)
+            messages.success(request, "L'adresse d'abonnement est révoquée : elle ne répond plus.")
+            return redirect("aids:feed")
+        else:
+            return redirect("aids:feed")
+    webcal = "webcal://" + url.split("://", 1)[1] if url else None
+    return render(request, "aids/feed.html", {"active": active, "url": url, "webcal": webcal})
+
+
+@require_GET
+@never_cache
+def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret address is the credential. Unknown, revoked, or its owner no
+    longer a member → 404."""
+    feed = (
+        AidFeed.objects.active().select_related("user").filter(token_hash=hash_token(token)).first()
+    )
+    if feed is None or not perms.can_use_feed(feed.user):
+        raise Http404
+    body = calendar.calls_calendar(AidScheme.objects.all())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pilote-appels.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _themes(request: HttpRequest) -> frozenset[str]:
+    return frozenset(t for t in request.GET.getlist("theme") if t in Theme.values)
+
+
+def render_match(request, *, criteria, establishment, subject: str, back_url: str, extra=None):
+    result = matching.explain(matching.load_rules(), criteria)
+    return render(
+        request,
+        "aids/match.html",
+        {
+            "establishment": establishment,
+            "subject": subject,
+            "back_url": back_url,
+            "result": result,
+            "themes": Theme.choices,
+            "chosen": criteria.themes,
+            "can_pick_themes": extra is None,
+            **(extra or {}),
+        },
+    )
+
+
+@login_required
+def establishment_match(request: HttpRequest, siret: str) -> HttpResponse:
+    """The schemes an establishment of the territory is eligible for, with their reasons;
+    for the others, the criterion that blocks. Public data only."""
+    territory = _territory(request)
+    establishment = get_object_or_404(
+        Establishment.objects.in_territory(territory).select_related("company", "commune", "epci"),
+        siret=siret,
+    )
+    criteria = matching.Criteria(matching.facts_of(establishment), themes=_themes(request))
+    return render_match(
+        request,
+        criteria=criteria,
+        establishment=establishment,
+        subject=establishment.display_name,
+        back_url=establishment.get_absolute_url(),
+    )
+
+
+def _detection(request: HttpRequest, pk: int):
+    territory = _territory(request)
+    scheme = get_object_or_404(AidScheme.objects.prefetch_related("windows"), pk=pk)
+    return territory, scheme, detection.detect(scheme, territory)
+
+
+@login_required
+def detection_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The establishments of the territory a call concerns, by EPCI. An EPCI agent sees
+    their EPCI first; dispatches (follow-up) appear only as `visible_to` allows."""
+    territory, scheme, found = _detection(request, pk)
+    membership = request.membership
+    own_epci = membership.organisation.epci_id if membership.role == Role.EPCI_AGENT else None
+    groups = sorted(found.groups, key=lambda g: (g.epci.pk != own_epci, g.epci.name))
+    dispatches = (
+        Dispatch.objects.visible_to(request.user)
+        .filter(scheme=scheme, territory=territory)
+        .select_related("epci", "author")
+    )
+    return render(
+        request,
+        "aids/detection.html",
+        {
+            "scheme": scheme,
+            "detection": found,
+            "groups": groups,
+            "dispatches": dispatches,
+            "can_inform": perms.can_inform_epcis(request.user, territory),
+            "form": InformForm(),
+            "recipients": {
+                g.epci.pk: services.epci_recipients(territory, g.epci) for g in found.groups
+            },
+        },
+    )
+
+
+@login_required
+def detection_export(request: HttpRequest, pk: int) -> HttpResponse:
+    _, _, found = _detection(request, pk)
+    return detection.xlsx_response(found)
+
+
+@login_required
+@require_POST
+def inform(request: HttpRequest, pk: int) -> HttpResponse:
+    territory, _, found = _detection(request, pk)
+    if not perms.can_inform_epcis(request.user, territory):
+        raise Http404
+    form = InformForm(request.POST)
+    if not form.is_valid() or not found.total:
+        messages.error(request, "Aucun établissement détecté : aucun EPCI n'a été informé.")
+        return redirect("aids:detection", pk=pk)
+    report = services.inform_epcis(
+        acting_user=request.user,
+        detection=found,
+        territory=territory,
+        message=form.cleaned_data["message"],
+    )
+    if report.dispatches:
+        names = ", ".join(d.epci.name for d in report.dispatches)
+        messages.success(request, f"Courriel envoyé à : {names}. Chacun ne reçoit que sa liste.")
+    if report.without_recipient:
+        messages.warning(
+            request,
+            "Sans agent inscrit dans Pilote, pas de courriel pour : "
+            + ", ".join(report.without_recipient)
+            + ". Invitez un agent de ces EPCI, ou transmettez-leur l'export.",
+        )
+    return redirect("aids:detection", pk=pk)
+
+
+@login_required
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    dispatches = (
+        Dispatch.objects.visible_to(request.user)
+        .select_related("scheme", "epci", "author")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    return render(request, "aids/dispatches.html", {"dispatches": dispatches})
+
+
+@login_required
+def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_visible_or_404(
+        Dispatch.objects.select_related("scheme", "epci", "author", "author_organisation"),
+        request.user,
+        pk=pk,
+    )
+    lines = dispatch.lines.select_related("establishment__company", "establishment__commune")
+    return render(request, "aids/dispatch.html", {"dispatch": dispatch, "lines": lines})
