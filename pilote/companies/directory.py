@@ -1,9 +1,9 @@
 """The directory's query: the territory's establishments, filtered as the form says."""
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import F, QuerySet
 
 from pilote.companies.enums import CORE_TARGET_BANDS, EstablishmentState
-from pilote.companies.models import Establishment, TerritoryProfile
+from pilote.companies.models import Establishment, TerritoryProfile, prefix_q
 from pilote.companies.nomenclatures import DEFAULT_INDUSTRIAL_SECTIONS
 from pilote.companies.registry import directory_orderings, followed_q
 
@@ -11,7 +11,7 @@ DEFAULTS = {"industrial": "on", "state": "open"}
 
 ORDERINGS = {
     "name": ["search_text"],
-    "-headcount": ["-band_rank", "search_text"],
+    "-headcount": ["-band_rank", "search_text"],  # Establishment.band_rank, indexed
     "-created": [F("created_on").desc(nulls_last=True), "search_text"],
     "commune": ["commune__name", "search_text"],
 }
@@ -32,7 +32,7 @@ def establishments(territory, user, filters: dict) -> QuerySet:
     if filters.get("sector"):
         qs = qs.filter(filters["sector"].naf_q())
     if filters.get("naf"):
-        qs = qs.filter(naf_code__startswith=filters["naf"])
+        qs = qs.filter(prefix_q("naf_code", filters["naf"]))
     if filters.get("band"):
         qs = qs.filter(headcount_band__in=filters["band"])
     size = filters.get("size")
@@ -55,10 +55,6 @@ def establishments(territory, user, filters: dict) -> QuerySet:
     sort = filters.get("sort") or "name"
     if sort in directory_orderings:
         return directory_orderings[sort].apply(qs, territory=territory, user=user)
-    if sort == "-headcount":
-        qs = qs.annotate(
-            band_rank=Case(When(headcount_band="NN", then=Value("")), default=F("headcount_band"))
-        )
     return qs.order_by(*ORDERINGS.get(sort, ORDERINGS["name"]))
 
 

@@ -1,4 +1,8 @@
+from html import escape
+
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 
 from pilote.companies import registry
 from pilote.companies.enums import CompanySize, HeadcountBand
@@ -15,16 +19,72 @@ SORT_CHOICES = [
 ]
 
 
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python rather than one template each.
+
+    Django renders every <option> through a template (about 0.1 ms each): 20 to 30 ms of
+    every directory page for a territory's 260 communes and the other lists.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        options = []
+        for option, label in self.choices:  # flat lists only: no <optgroup> here
+            option = "" if option is None else str(option)
+            chosen = " selected" if option in selected else ""
+            options.append(
+                f'<option value="{escape(option)}"{chosen}>{escape(str(label))}</option>'
+            )
+        return mark_safe(
+            f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+        )
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    pass
+
+
+class ValuesChoiceIterator(forms.models.ModelChoiceIterator):
+    """(pk, label) from `values_list`, without building a model instance per option."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_field)
+
+
+class LightModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options come from one column (`label_field`)."""
+
+    iterator = ValuesChoiceIterator
+
+    def __init__(self, *args, label_field: str = "name", **kwargs):
+        self.label_field = label_field
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Nom, SIRET ou SIREN", required=False)
     epci = forms.ModelChoiceField(
-        label="EPCI", queryset=Epci.objects.none(), required=False, empty_label="Tous"
+        label="EPCI",
+        queryset=Epci.objects.none(),
+        required=False,
+        empty_label="Tous",
+        widget=FastSelect,
     )
-    commune = forms.ModelChoiceField(
+    commune = LightModelChoiceField(
         label="Commune", queryset=Commune.objects.none(), required=False, empty_label="Toutes"
     )
     sector = forms.ModelChoiceField(
-        label="Filière", queryset=Sector.objects.none(), required=False, empty_label="Toutes"
+        label="Filière",
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label="Toutes",
+        widget=FastSelect,
     )
     naf = forms.CharField(
         label="Code NAF",
@@ -33,18 +93,28 @@ class DirectoryFilterForm(forms.Form):
         max_length=6,
     )
     band = forms.MultipleChoiceField(
-        label="Tranche d'effectif", choices=HeadcountBand.choices, required=False
+        label="Tranche d'effectif",
+        choices=HeadcountBand.choices,
+        required=False,
+        widget=FastSelectMultiple,
     )
     size = forms.ChoiceField(
         label="Catégorie",
         required=False,
         choices=[("", "Toutes"), ("core", "PME de 30 à 200 personnes (cœur de cible)"),
                  *CompanySize.choices],
+        widget=FastSelect,
     )  # fmt: skip
     industrial = forms.BooleanField(label="Périmètre industriel seulement", required=False)
-    state = forms.ChoiceField(label="État", choices=STATE_CHOICES, required=False)
-    followed = forms.ChoiceField(label="Suivi", choices=FOLLOW_CHOICES, required=False)
-    sort = forms.ChoiceField(label="Trier par", choices=SORT_CHOICES, required=False)
+    state = forms.ChoiceField(
+        label="État", choices=STATE_CHOICES, required=False, widget=FastSelect
+    )
+    followed = forms.ChoiceField(
+        label="Suivi", choices=FOLLOW_CHOICES, required=False, widget=FastSelect
+    )
+    sort = forms.ChoiceField(
+        label="Trier par", choices=SORT_CHOICES, required=False, widget=FastSelect
+    )
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from pilote.companies.enums import (
@@ -17,6 +18,16 @@ from pilote.companies.enums import (
 from pilote.core.models import TimeStampedModel
 
 MASKED = "[ND]"
+
+
+def prefix_q(field: str, prefix: str) -> models.Q:
+    """`field` starts with `prefix`, as a range that an index serves on every backend.
+
+    SQLite uses no index for LIKE 'x%' (its LIKE ignores case). NAF codes and SIRET numbers are
+    ASCII: [prefix, prefix with its last character incremented) is the same set.
+    """
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return models.Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
 def normalise(text: str) -> str:
@@ -123,9 +134,18 @@ class EstablishmentQuerySet(models.QuerySet):
         if not text:
             return self
         digits = text.replace(" ", "")
-        if digits.isdigit() and len(digits) in (9, 14):
-            return self.filter(siret__startswith=digits)
-        return self.filter(search_text__contains=normalise(text))
+        if digits.isdigit() and len(digits) == 14:
+            return self.filter(siret=digits)
+        if digits.isdigit() and len(digits) == 9:
+            return self.filter(prefix_q("siret", digits))
+        words = normalise(text)
+        if connections[self.db].vendor == "sqlite" and len(words) >= 3:
+            # The FTS5 trigram index (migration 0004): a phrase is a substring, like LIKE '%…%'.
+            phrase = RawSQL(
+                "SELECT rowid FROM estab_search_fts WHERE estab_search_fts MATCH %s", [f'"{words}"']
+            )
+            return self.filter(pk__in=phrase)
+        return self.filter(search_text__contains=words)  # pg_trgm index on PostgreSQL
 
 
 class Establishment(TimeStampedModel):
@@ -138,7 +158,7 @@ class Establishment(TimeStampedModel):
     nic = models.CharField("NIC", max_length=5)
     # The establishment's own name (enseigne, usual name); the company's name otherwise.
     own_name = models.CharField("enseigne", max_length=255, blank=True)
-    search_text = models.CharField(max_length=600, db_index=True, editable=False)
+    search_text = models.CharField(max_length=600, editable=False)  # see estab_sorted_idx
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.PROTECT, related_name="+", verbose_name="commune"
     )
@@ -168,6 +188,16 @@ class Establishment(TimeStampedModel):
     state_since = models.DateField("état depuis le", null=True, blank=True)
     diffusion = models.CharField("statut de diffusion", max_length=1, default="O")
     employer = models.CharField("caractère employeur", max_length=1, blank=True)
+    # « Effectif décroissant » sorts on this: the band, « unité non employeuse » (NN) ranked
+    # with the unknown. A stored column can be indexed; an ORDER BY CASE … cannot.
+    band_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(headcount_band="NN", then=models.Value("")),
+            default=models.F("headcount_band"),
+        ),
+        output_field=models.CharField(max_length=2),
+        db_persist=True,
+    )
 
     objects = EstablishmentQuerySet.as_manager()
 
@@ -183,8 +213,39 @@ class Establishment(TimeStampedModel):
         verbose_name = "établissement"
         ordering = ["search_text"]
         indexes = [
-            models.Index(fields=["epci", "state", "search_text"], name="estab_directory_idx"),
-            models.Index(fields=["epci", "naf_section"], name="estab_section_idx"),
+            # Every directory filter, and the id, is in both indexes: the count and the page's
+            # ids are read from an index alone, never from the table (SQLite has no statistics
+            # on value distributions to choose well otherwise; PostgreSQL does index-only
+            # scans). Counts and one EPCI's pages read estab_directory_idx, the territory's
+            # pages walk estab_sorted_idx in name order and stop at the page.
+            models.Index(
+                fields=[
+                    "epci",
+                    "state",
+                    "search_text",
+                    "naf_section",
+                    "headcount_band",
+                    "naf_code",
+                    "commune",
+                    "id",
+                ],
+                name="estab_directory_idx",
+            ),
+            models.Index(
+                fields=[
+                    "search_text",
+                    "state",
+                    "epci",
+                    "naf_section",
+                    "headcount_band",
+                    "naf_code",
+                    "commune",
+                    "id",
+                ],
+                name="estab_sorted_idx",
+            ),
+            models.Index(fields=["-band_rank", "search_text"], name="estab_band_rank_idx"),
+            models.Index(fields=["commune", "naf_code"], name="estab_commune_naf_idx"),
             models.Index(fields=["headcount_band"], name="estab_band_idx"),
             models.Index(fields=["company"], name="estab_company_idx"),
         ]

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 
 from pilote.accounts import perms
 from pilote.accounts.scope import get_scope
@@ -18,10 +20,48 @@ from pilote.companies.forms import (
 )
 from pilote.companies.models import Establishment, ImportJob, Sector
 from pilote.companies.naf import labels
-from pilote.companies.registry import actions, directory_actions_for, timeline
+from pilote.companies.registry import (
+    actions,
+    directory_actions_for,
+    directory_orderings,
+    timeline,
+)
 from pilote.core.htmx import is_htmx
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000  # beyond: « plus de 10 000 », an exact count reads every match
+# Sorts computed on every matching row (no index can serve them): not beyond COUNT_CAP rows.
+SORTS_ON_FEW_ROWS = {"-score"}
+
+
+def capped_count(qs) -> int:
+    """The number of rows of `qs`, counting no further than COUNT_CAP + 1."""
+    return qs.order_by()[: COUNT_CAP + 1].count()
+
+
+class DirectoryPaginator(Paginator):
+    """The directory's pages, on a million establishments.
+
+    - The count stops at COUNT_CAP + 1 rows instead of reading every match.
+    - A page's rows are fetched by their ids ("deferred join"): the filtered, sorted and
+      offset query reads the establishment table (its indexes) alone; only the page's rows
+      are joined to their company, commune and EPCI.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        rows = directory.with_display(self.object_list.filter(pk__in=ids))
+        return self._get_page(rows, number, self)
 
 
 def _territory(request: HttpRequest):
@@ -31,17 +71,39 @@ def _territory(request: HttpRequest):
 
 
 def _filtered(request: HttpRequest):
+    """The form, the filtered queryset, its capped count and a notice for the reader.
+
+    The prospecting score is computed for every matching row before the first page can be
+    known (seconds on hundreds of thousands of rows): beyond COUNT_CAP matches the list is
+    sorted by name instead, and the notice says to narrow the filters.
+    """
     territory = _territory(request)
     data = request.GET if request.GET else directory.DEFAULTS
     form = DirectoryFilterForm(data, territory=territory)
     filters = form.cleaned_data if form.is_valid() else dict(directory.DEFAULTS)
-    return form, directory.establishments(territory, request.user, filters)
+    qs = directory.establishments(territory, request.user, filters)
+    count, notice = None, ""
+    if filters.get("sort") in SORTS_ON_FEW_ROWS:
+        count = capped_count(qs)
+        if count > COUNT_CAP:
+            label = directory_orderings[filters["sort"]].label.lower()
+            cap = number_format(COUNT_CAP, force_grouping=True)
+            notice = (
+                f"Le tri par {label} évalue chaque établissement : il s'applique à {cap} "
+                "établissements au plus, la liste est donc triée par nom. Affinez les filtres "
+                "(EPCI, filière, taille…) pour la trier par score."
+            )
+            qs = directory.establishments(territory, request.user, {**filters, "sort": "name"})
+    return form, qs, count, notice
 
 
 @login_required
 def directory_view(request: HttpRequest) -> HttpResponse:
-    form, qs = _filtered(request)
-    page = Paginator(directory.with_display(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    form, qs, count, notice = _filtered(request)
+    paginator = DirectoryPaginator(qs, PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # already counted (cached_property)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     naf_labels = labels(e.naf_code for e in page.object_list)
@@ -56,8 +118,12 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "querystring": query.urlencode(),
             "naf_labels": naf_labels,
+            "count_cap": COUNT_CAP,
+            "sort_notice": notice,
             "directory_actions": directory_actions_for(request.user),
-            "sorted_by_score": form.is_valid() and form.cleaned_data.get("sort") == "-score",
+            "sorted_by_score": not notice
+            and form.is_valid()
+            and form.cleaned_data.get("sort") == "-score",
         },
     )
 
@@ -66,7 +132,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"xlsx", "csv"}:
         raise Http404("Format d'export inconnu.")
-    _, qs = _filtered(request)
+    _, qs, _, _ = _filtered(request)
     rows = exports.rows(directory.with_display(qs))
     if fmt == "xlsx":
         return exports.xlsx_response("annuaire-etablissements", rows)
