@@ -5,3 +5,11 @@ class AccompanimentConfig(AppConfig):
     name = "pilote.accompaniment"
     label = "accompaniment"
     verbose_name = "Accompagnement"
+
+    def ready(self) -> None:
+        from pilote.accompaniment import followup
+        from pilote.companies import registry
+
+        registry.followed_sources.append(followup.followed_establishments)
+        registry.timeline_sources.append(followup.timeline_entries)
+        registry.establishment_actions.append(followup.establishment_actions)

@@ -73,4 +73,8 @@ def establishment_actions(user, establishment) -> list[tuple[str, str]]:
     return [
         ("Mener un entretien", f"{url}&trame=1"),
         ("Enregistrer un échange", url),
+        (
+            "Niveau d'accompagnement",
+            reverse("accompaniment:establishment_level", kwargs={"siret": establishment.siret}),
+        ),
     ]

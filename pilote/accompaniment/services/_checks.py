@@ -25,10 +25,10 @@ def _check_can_edit(acting_user, record) -> None:
         raise PermissionDenied("Vous ne pouvez pas modifier cet élément.")
 
 
-def team_members(epci) -> list[User]:
+def team_members(epci):
     """Who may take part in an interaction for the territory: the TI managers of the
     territories of `epci`, and the agents of `epci`."""
-    return list(
+    return (
         User.objects.filter(
             Q(memberships__role=Role.TI_MANAGER, memberships__territory__epcis=epci)
             | Q(memberships__role=Role.EPCI_AGENT, memberships__organisation__epci=epci),

@@ -1,0 +1,330 @@
+"""Forms of the accompaniment pages. They only read and check input; the services write."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils import timezone
+
+from pilote.accompaniment.enums import (
+    GUIDE_THEMES,
+    InteractionKind,
+    Level,
+    QuestionType,
+    Theme,
+)
+from pilote.accompaniment.models import Action, Diagnostic, Need, Project, Question, Referral
+from pilote.accompaniment.services import team_members
+from pilote.contacts.models import Contact
+from pilote.core.enums import Visibility
+from pilote.core.forms import FollowUpFilterForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date_field(label: str, *, required: bool = True, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE_WIDGET,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": "Saisissez une date, par exemple 30/11/2026."},
+        **kwargs,
+    )
+
+
+def parse_french_number(text: str) -> Decimal:
+    """« 1 200 000,50 », « 1200000.5 », « 1,2 M€ » is not accepted: digits only."""
+    cleaned = (text or "").replace("€", "").replace("\u202f", "").replace("\xa0", "")
+    cleaned = cleaned.replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise forms.ValidationError("Saisissez un nombre, par exemple 1 200 000 ou 3,5.") from exc
+    if not value.is_finite():
+        raise forms.ValidationError("Saisissez un nombre, par exemple 1 200 000 ou 3,5.")
+    return value
+
+
+class EuroField(forms.CharField):
+    """An amount in euros typed the French way (spaces, comma): a Decimal to the cent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            from django.utils.formats import number_format
+
+            return number_format(value, decimal_pos=2, force_grouping=True)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        amount = parse_french_number(value)
+        if amount < 0:
+            raise forms.ValidationError("Le montant ne peut pas être négatif.")
+        if amount >= Decimal("1e12"):
+            raise forms.ValidationError("Ce montant est trop grand.")
+        return amount
+
+
+class VisibilityMixin:
+    def _explain_visibility(self):
+        if "visibility" in self.fields:
+            self.fields["visibility"].choices = Visibility.explained_choices()
+            self.fields["visibility"].widget = forms.RadioSelect(
+                choices=self.fields["visibility"].choices
+            )
+
+
+class InteractionForm(VisibilityMixin, forms.Form):
+    kind = forms.ChoiceField(label="Type d'échange", choices=InteractionKind.choices)
+    occurred_on = _date_field("Date")
+    participants = forms.ModelMultipleChoiceField(
+        label="Pour le territoire",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le chef de projet TI, seul ou avec un représentant de l'EPCI.",
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        label="Pour l'entreprise",
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(
+        label="Compte rendu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Mise en forme Markdown possible.",
+    )
+    time_spent_minutes = forms.IntegerField(
+        label="Temps passé (en minutes)",
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        help_text="Préparation et déplacement compris, par exemple 120 pour deux heures.",
+        error_messages={"min_value": "Le temps passé ne peut pas être négatif."},
+    )
+    visibility = forms.ChoiceField(label="Visibilité", initial=Visibility.EPCI)
+    use_guide = forms.BooleanField(
+        label="Mener l'entretien sur la trame d'entretien", required=False
+    )
+
+    def __init__(self, *args, user, establishment, with_guide_choice: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = team_members(establishment.epci)
+        self.fields["contacts"].queryset = (
+            Contact.objects.visible_to(user)
+            .filter(company_id=establishment.company_id)
+            .order_by("last_name", "first_name")
+        )
+        self.fields["contacts"].label_from_instance = lambda c: (
+            f"{c.full_name}{f' — {c.role}' if c.role else ''}"
+        )
+        self.fields["visibility"].choices = Visibility.choices
+        self._explain_visibility()
+        if not with_guide_choice:
+            del self.fields["use_guide"]
+        self.initial.setdefault("occurred_on", timezone.localdate())
+        self.initial.setdefault("participants", [user.pk])
+
+
+class InteractionFilterForm(FollowUpFilterForm):
+    kind = forms.ChoiceField(
+        label="Type d'échange", choices=[("", "Tous"), *InteractionKind.choices], required=False
+    )
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        if self.is_valid() and self.cleaned_data["kind"]:
+            queryset = queryset.filter(kind=self.cleaned_data["kind"])
+        return queryset
+
+
+class RecordFilterForm(FollowUpFilterForm):
+    pass
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+YES, NO = "oui", "non"
+
+
+def answer_field_name(question: Question) -> str:
+    return f"q-{question.pk}"
+
+
+def answer_value(question: Question, data) -> object:
+    """The value posted for `question`, in the shape `services.answer_save` expects."""
+    name = answer_field_name(question)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return data.getlist(name)
+    raw = (data.get(name) or "").strip()
+    if question.type == QuestionType.YES_NO:
+        return {YES: True, NO: False}.get(raw)
+    return raw
+
+
+def answer_initial(question: Question, answer) -> object:
+    """What the meeting form shows for an existing answer."""
+    if answer is None:
+        return [] if question.type == QuestionType.MULTIPLE_CHOICE else ""
+    match question.type:
+        case QuestionType.YES_NO:
+            return "" if answer.boolean is None else (YES if answer.boolean else NO)
+        case QuestionType.NUMBER:
+            return answer.display.replace("\xa0", " ")
+        case QuestionType.SINGLE_CHOICE:
+            return answer.choices[0] if answer.choices else ""
+        case QuestionType.MULTIPLE_CHOICE:
+            return answer.choices
+        case _:
+            return answer.text
+
+
+# --- Records --------------------------------------------------------------------------------
+
+
+class RecordForm(VisibilityMixin, forms.ModelForm):
+    """Base of the need, project, diagnostic, referral and action forms. `compact` (the
+    meeting page) leaves out the visibility, which then follows the meeting's."""
+
+    def __init__(self, *args, compact: bool = False, establishment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if compact:
+            self.fields.pop("visibility", None)
+        self._explain_visibility()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE_WIDGET
+                field.input_formats = DATE_INPUT_FORMATS
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+            field.error_messages.setdefault("required", "Ce champ est obligatoire.")
+            if name == "visibility":
+                field.initial = field.initial or Visibility.EPCI
+
+
+class NeedForm(RecordForm):
+    class Meta:
+        model = Need
+        fields = ["theme", "description", "urgency", "visibility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["resolved_on"] = _date_field("Résolu le", required=False)
+            self.initial.setdefault("resolved_on", self.instance.resolved_on)
+
+
+class ProjectForm(RecordForm):
+    investment_amount = EuroField(
+        label="Investissement (€)", required=False, help_text="Par exemple : 1 200 000"
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "kind", "title", "description", "investment_amount", "jobs_created", "jobs_kept",
+            "horizon", "maturity", "visibility",
+        ]  # fmt: skip
+
+
+class DiagnosticForm(RecordForm):
+    class Meta:
+        model = Diagnostic
+        fields = [
+            "kind", "status", "operator", "offered_on", "accepted_on", "done_on", "report_on",
+            "note", "visibility",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("offered_on", timezone.localdate())
+
+
+class ReferralForm(RecordForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "partner", "partner_name", "subject", "referred_on", "outcome", "outcome_note",
+            "visibility",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("referred_on", timezone.localdate())
+
+
+class ActionForm(RecordForm):
+    class Meta:
+        model = Action
+        fields = ["title", "description", "owner", "due_date", "status", "visibility"]
+
+    def __init__(self, *args, establishment=None, **kwargs):
+        super().__init__(*args, establishment=establishment, **kwargs)
+        epci = establishment.epci if establishment is not None else self.instance.epci
+        self.fields["owner"].queryset = team_members(epci)
+        self.fields["owner"].required = True
+        self.fields["owner"].empty_label = None
+
+
+# --- Levels and the guide ---------------------------------------------------------------------
+
+
+class LevelForm(forms.Form):
+    level = forms.ChoiceField(label="Niveau d'accompagnement", choices=Level.choices)
+    changed_on = _date_field("Depuis le")
+    note = forms.CharField(label="Motif", max_length=255, required=False)
+    visibility = forms.ChoiceField(
+        label="Visibilité", choices=Visibility.explained_choices(), widget=forms.RadioSelect,
+        initial=Visibility.EPCI,
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("changed_on", timezone.localdate())
+
+
+class QuestionForm(forms.Form):
+    theme = forms.ChoiceField(label="Thème", choices=[(t.value, t.label) for t in GUIDE_THEMES])
+    text = forms.CharField(label="Question", max_length=300)
+    type = forms.ChoiceField(label="Type de réponse", choices=QuestionType.choices)
+    choices = forms.CharField(
+        label="Choix proposés",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Pour une question à choix : un choix par ligne.",
+    )
+    help_text = forms.CharField(label="Aide", max_length=300, required=False)
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        return {
+            "theme": question.theme,
+            "text": question.text,
+            "type": question.type,
+            "choices": "\n".join(question.choices),
+            "help_text": question.help_text,
+        }
+
+
+class PublishForm(forms.Form):
+    change_note = forms.CharField(
+        label="Ce qui change", max_length=255, required=False,
+        help_text="Par exemple : questions sur l'export revues.",
+    )  # fmt: skip
+
+
+THEME_LABELS = dict(Theme.choices)

@@ -1,0 +1,714 @@
+"""Interactions, meetings run on the interview guide, and the records they produce.
+The guide's own pages are in `views_guide.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from pilote.accompaniment import forms, perms, services
+from pilote.accompaniment.enums import GUIDE_THEMES, Level
+from pilote.accompaniment.models import (
+    AccompanimentLevel,
+    Action,
+    Diagnostic,
+    Interaction,
+    InterviewGuide,
+    Need,
+    Project,
+    Referral,
+)
+from pilote.companies.models import Establishment
+from pilote.core.csv import csv_response
+from pilote.core.htmx import is_htmx
+from pilote.core.visibility import get_visible_or_404
+
+PAGE_SIZE = 25
+YES_NO_CHOICES = [(forms.YES, "Oui"), (forms.NO, "Non"), ("", "Sans réponse")]
+
+
+def _territory(request: HttpRequest):
+    return request.membership.territory if request.membership else None
+
+
+def _in_current_territory(request: HttpRequest, queryset):
+    territory = _territory(request)
+    return queryset.in_territory(territory) if territory is not None else queryset.none()
+
+
+def _establishment_in_territory(request: HttpRequest, siret: str) -> Establishment:
+    territory = _territory(request)
+    return get_object_or_404(
+        Establishment.objects.select_related("epci", "company"),
+        siret=siret,
+        epci__territories=territory,
+    )
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields when they exist."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _guide_for(request: HttpRequest, establishment) -> InterviewGuide:
+    """The guide of the current territory, installed from the default one the first time."""
+    territory = _territory(request)
+    if territory is None or not territory.epcis.filter(pk=establishment.epci_id).exists():
+        raise Http404
+    return services.guide_install_default(acting_user=request.user, territory=territory)
+
+
+def _interaction(request: HttpRequest, pk: int, *, editable: bool = False) -> Interaction:
+    interaction = get_visible_or_404(
+        Interaction.objects.select_related(
+            "establishment__company", "establishment__commune", "epci", "author",
+            "author_organisation", "guide_version__guide",
+        ),
+        request.user,
+        pk=pk,
+    )  # fmt: skip
+    if editable and not perms.can_edit(request.user, interaction):
+        raise Http404
+    return interaction
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- Interactions ------------------------------------------------------------------------------
+
+
+def _filtered_interactions(request: HttpRequest):
+    territory = _territory(request)
+    form = forms.InteractionFilterForm(request.GET or None, territory=territory)
+    interactions = form.filter(
+        _in_current_territory(request, Interaction.objects.visible_to(request.user))
+        .select_related("establishment__company", "epci", "author")
+        .distinct()
+    )
+    return form, interactions
+
+
+@login_required
+def interaction_list(request: HttpRequest) -> HttpResponse:
+    form, interactions = _filtered_interactions(request)
+    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "accompaniment/_interaction_results.html"
+        if is_htmx(request)
+        else "accompaniment/interaction_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_record": perms.can_record(request.user)},
+    )
+
+
+@login_required
+def interaction_export(request: HttpRequest) -> HttpResponse:
+    _, interactions = _filtered_interactions(request)
+    rows = (
+        (
+            i.pk,
+            i.occurred_on.strftime("%d/%m/%Y"),
+            i.get_kind_display(),
+            i.establishment.siret,
+            i.establishment.display_name,
+            i.epci.name,
+            "oui" if i.with_epci else "non",
+            i.time_spent_minutes,
+            "oui" if i.is_meeting else "non",
+            i.get_visibility_display(),
+            i.summary,
+            str(i.author or ""),
+        )
+        for i in interactions.iterator(chunk_size=500)
+    )
+    header = [
+        "N°", "Date", "Type", "SIRET", "Établissement", "EPCI", "Avec l'EPCI",
+        "Temps passé (min)", "Entretien sur la trame", "Visibilité", "Compte rendu", "Auteur",
+    ]  # fmt: skip
+    return csv_response("echanges", header, rows)
+
+
+@login_required
+def interaction_create(request: HttpRequest) -> HttpResponse:
+    siret = request.GET.get("etablissement") or request.POST.get("etablissement")
+    if not siret:
+        raise Http404
+    establishment = _establishment_in_territory(request, siret)
+    if establishment.epci is None or not perms.can_record(request.user, establishment.epci):
+        raise Http404
+    initial = {"use_guide": request.GET.get("trame") == "1"}
+    form = forms.InteractionForm(
+        request.POST or None, user=request.user, establishment=establishment, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        use_guide = data.pop("use_guide")
+        try:
+            interaction = services.interaction_create(
+                acting_user=request.user,
+                establishment=establishment,
+                guide=_guide_for(request, establishment) if use_guide else None,
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if interaction.is_meeting:
+                messages.success(request, "L'échange est enregistré. Menez l'entretien.")
+                return redirect("accompaniment:meeting", pk=interaction.pk)
+            messages.success(request, "L'échange est enregistré.")
+            return redirect(interaction)
+    return render(
+        request,
+        "accompaniment/interaction_form.html",
+        {"form": form, "establishment": establishment},
+    )
+
+
+@login_required
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _interaction(request, pk, editable=True)
+    establishment = interaction.establishment
+    initial = {
+        "kind": interaction.kind,
+        "occurred_on": interaction.occurred_on,
+        "participants": list(interaction.participants.values_list("pk", flat=True)),
+        "contacts": list(interaction.contacts.values_list("pk", flat=True)),
+        "summary": interaction.summary,
+        "time_spent_minutes": interaction.time_spent_minutes,
+        "visibility": interaction.visibility,
+    }
+    form = forms.InteractionForm(
+        request.POST or None,
+        user=request.user,
+        establishment=establishment,
+        initial=initial,
+        with_guide_choice=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interaction_update(
+                acting_user=request.user,
+                interaction=interaction,
+                **{field: form.cleaned_data[field] for field in form.changed_data},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "L'échange est modifié.")
+            return redirect(interaction)
+    return render(
+        request,
+        "accompaniment/interaction_form.html",
+        {"form": form, "establishment": establishment, "interaction": interaction},
+    )
+
+
+@dataclass
+class QuestionRow:
+    question: object
+    answer: object
+    field_name: str
+    initial: object
+    error: str = ""
+
+
+def _question_rows(interaction: Interaction, errors: dict | None = None, posted=None):
+    """The meeting's questions grouped by theme, each with its answer (or what was posted)."""
+    if interaction.guide_version_id is None:
+        return []
+    answers = {
+        a.question_id: a
+        for a in interaction.answers.all()  # the meeting's answers share its visibility
+    }
+    questions = sorted(
+        interaction.guide_version.questions.all(),
+        key=lambda q: ([t.value for t in GUIDE_THEMES].index(q.theme), q.position, q.pk),
+    )
+    rows = []
+    for q in questions:
+        answer = answers.get(q.pk)
+        initial = forms.answer_initial(q, answer)
+        name = forms.answer_field_name(q)
+        if posted is not None and name in (errors or {}):
+            initial = posted.getlist(name) if q.type == "multiple_choice" else posted.get(name)
+        rows.append(QuestionRow(q, answer, name, initial, (errors or {}).get(name, "")))
+    return [
+        (forms.THEME_LABELS[theme], list(items))
+        for theme, items in groupby(rows, key=lambda r: r.question.theme)
+    ]
+
+
+def _records_of(request: HttpRequest, interaction: Interaction) -> dict:
+    user = request.user
+    return {
+        "needs": Need.objects.visible_to(user).filter(interaction=interaction),
+        "projects": Project.objects.visible_to(user).filter(interaction=interaction),
+        "diagnostics": Diagnostic.objects.visible_to(user).filter(interaction=interaction),
+        "referrals": Referral.objects.visible_to(user).filter(interaction=interaction),
+        "actions": Action.objects.visible_to(user)
+        .filter(interaction=interaction)
+        .select_related("owner"),
+    }
+
+
+@login_required
+def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _interaction(request, pk)
+    return render(
+        request,
+        "accompaniment/interaction_detail.html",
+        {
+            "interaction": interaction,
+            "establishment": interaction.establishment,
+            "participants": interaction.participants.all(),
+            "contacts": interaction.contacts.visible_to(request.user),
+            "themes": _question_rows(interaction),
+            "records": _records_of(request, interaction),
+            "record_kinds": RECORD_KINDS,
+            "can_edit": perms.can_edit(request.user, interaction),
+        },
+    )
+
+
+def _compact_forms(interaction: Interaction) -> dict:
+    establishment = interaction.establishment
+    return {
+        kind.slug: kind.form(compact=True, establishment=establishment, prefix=kind.slug)
+        for kind in RECORD_KINDS.values()
+    }
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a meeting on its guide version. Each answer autosaves (htmx); without script, the
+    « Enregistrer les réponses » button saves them all."""
+    interaction = _interaction(request, pk)
+    if interaction.guide_version_id is None:
+        if not perms.can_edit(request.user, interaction):
+            raise Http404
+        return render(request, "accompaniment/meeting_start.html", {"interaction": interaction})
+    can_edit = perms.can_edit(request.user, interaction)
+    errors = {}
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        for _, rows in _question_rows(interaction):
+            for row in rows:
+                value = forms.answer_value(row.question, request.POST)
+                try:
+                    services.answer_save(
+                        acting_user=request.user, interaction=interaction,
+                        question=row.question, value=value,
+                    )  # fmt: skip
+                except ValidationError as exc:
+                    errors[row.field_name] = " ".join(exc.messages)
+        if not errors:
+            messages.success(request, "Les réponses sont enregistrées.")
+            return redirect("accompaniment:meeting", pk=pk)
+    return render(
+        request,
+        "accompaniment/meeting.html",
+        {
+            "interaction": interaction,
+            "establishment": interaction.establishment,
+            "themes": _question_rows(
+                interaction, errors, request.POST if request.method == "POST" else None
+            ),
+            "records": _records_of(request, interaction),
+            "record_forms": _compact_forms(interaction) if can_edit else {},
+            "record_kinds": RECORD_KINDS,
+            "yes_no_choices": YES_NO_CHOICES,
+            "can_edit": can_edit,
+            "has_errors": bool(errors),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def meeting_start(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _interaction(request, pk, editable=True)
+    services.interaction_start_meeting(
+        acting_user=request.user,
+        interaction=interaction,
+        guide=_guide_for(request, interaction.establishment),
+    )
+    return redirect("accompaniment:meeting", pk=pk)
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Autosave of one answer (htmx): answers with its status line only, so that the field
+    being typed in is never replaced."""
+    interaction = _interaction(request, pk, editable=True)
+    if interaction.guide_version_id is None:
+        raise Http404
+    question = get_object_or_404(interaction.guide_version.questions, pk=question_pk)
+    error, answer = "", None
+    try:
+        answer = services.answer_save(
+            acting_user=request.user, interaction=interaction, question=question,
+            value=forms.answer_value(question, request.POST),
+        )  # fmt: skip
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, f"« {question.text} » : {error}")
+        return redirect(reverse("accompaniment:meeting", args=[pk]) + f"#question-{question.pk}")
+    return render(
+        request,
+        "accompaniment/_answer_status.html",
+        {"question": question, "answer": answer, "error": error, "saved_at": timezone.now()},
+        status=200,
+    )
+
+
+# --- Needs, projects, diagnostics, referrals, actions -----------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    slug: str  # URL and form prefix
+    model: type
+    form: type
+    create: object  # services.<kind>_create
+    update: object  # services.<kind>_update
+    update_arg: str  # the keyword of the record in `update`
+    label: str  # « besoin »
+    plural: str  # « Besoins et difficultés »
+    created: str  # success message
+    list_name: str | None  # URL name of the list, None when the kind has none
+    columns: tuple[str, ...]  # fields shown in lists and exports
+
+    @property
+    def create_url_name(self) -> str:
+        return f"accompaniment:{self.slug}_create"
+
+    @property
+    def edit_url_name(self) -> str:
+        return f"accompaniment:{self.slug}_edit"
+
+    @property
+    def add_label(self) -> str:
+        return {"need": "un besoin", "project": "un projet", "diagnostic": "un diagnostic",
+                "referral": "une mise en relation", "action": "une action"}[self.slug]  # fmt: skip
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "need": RecordKind(
+        "need", Need, forms.NeedForm, services.need_create, services.need_update, "need",
+        "besoin", "Besoins et difficultés", "Le besoin est enregistré.",
+        "accompaniment:need_list", ("theme", "description", "urgency", "resolved_on"),
+    ),
+    "project": RecordKind(
+        "project", Project, forms.ProjectForm, services.project_create,
+        services.project_update, "project", "projet", "Projets d'entreprise",
+        "Le projet est enregistré.", "accompaniment:project_list",
+        ("title", "kind", "investment_amount", "jobs_created", "jobs_kept", "horizon",
+         "maturity"),
+    ),
+    "diagnostic": RecordKind(
+        "diagnostic", Diagnostic, forms.DiagnosticForm, services.diagnostic_create,
+        services.diagnostic_update, "diagnostic", "diagnostic", "Diagnostics TE et IDF",
+        "Le diagnostic est enregistré.", "accompaniment:diagnostic_list",
+        ("kind", "status", "operator", "offered_on", "accepted_on", "done_on", "report_on"),
+    ),
+    "referral": RecordKind(
+        "referral", Referral, forms.ReferralForm, services.referral_create,
+        services.referral_update, "referral", "mise en relation", "Mises en relation",
+        "La mise en relation est enregistrée.", "accompaniment:referral_list",
+        ("partner", "partner_name", "subject", "referred_on", "outcome"),
+    ),
+    "action": RecordKind(
+        "action", Action, forms.ActionForm, services.action_create, services.action_update,
+        "action", "action", "Actions de suivi", "L'action est enregistrée.", None,
+        ("title", "owner", "due_date", "status", "done_on"),
+    ),
+}  # fmt: skip
+
+
+def _kind(slug: str) -> RecordKind:
+    try:
+        return RECORD_KINDS[slug]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+def _record(request: HttpRequest, kind: RecordKind, pk: int, *, editable: bool = False):
+    record = get_visible_or_404(
+        kind.model.objects.select_related(
+            "establishment__company", "epci", "author", "author_organisation", "interaction"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if editable and not perms.can_edit(request.user, record):
+        raise Http404
+    return record
+
+
+def _value(record, field: str) -> str:
+    """A field as shown in lists and exports: choices by their label, money in euros."""
+    from pilote.core.templatetags.pilote import euros
+
+    value = getattr(record, field)
+    display = getattr(record, f"get_{field}_display", None)
+    if display is not None and value:
+        return display()
+    if value is None or value == "":
+        return ""
+    if field == "investment_amount":
+        return euros(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _filtered_records(request: HttpRequest, kind: RecordKind):
+    territory = _territory(request)
+    form = forms.RecordFilterForm(request.GET or None, territory=territory)
+    records = form.filter(
+        _in_current_territory(request, kind.model.objects.visible_to(request.user))
+        .select_related("establishment__company", "epci")
+        .distinct()
+    )
+    return form, records
+
+
+@login_required
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    form, records = _filtered_records(request, kind)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    headers = [kind.model._meta.get_field(f).verbose_name.capitalize() for f in kind.columns]
+    rows = [(r, [_value(r, f) for f in kind.columns]) for r in page.object_list]
+    context = {"form": form, "page": page, "kind": kind, "headers": headers, "rows": rows}
+    template = (
+        "accompaniment/_record_results.html"
+        if is_htmx(request)
+        else "accompaniment/record_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def record_export(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    _, records = _filtered_records(request, kind)
+    header = ["N°", "SIRET", "Établissement", "EPCI"] + [
+        str(kind.model._meta.get_field(f).verbose_name).capitalize() for f in kind.columns
+    ] + ["Visibilité", "Créé le"]  # fmt: skip
+    rows = (
+        [r.pk, r.establishment.siret, r.establishment.display_name, r.epci.name]
+        + [_value(r, f).replace("\xa0", " ") for f in kind.columns]
+        + [r.get_visibility_display(), timezone.localtime(r.created_at).strftime("%d/%m/%Y")]
+        for r in records.iterator(chunk_size=500)
+    )
+    return csv_response(kind.plural.lower().replace(" ", "-"), header, rows)
+
+
+@login_required
+def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    kind = _kind(kind)
+    record = _record(request, kind, pk)
+    interaction = record.interaction
+    if (
+        interaction is not None
+        and not Interaction.objects.visible_to(request.user).filter(pk=interaction.pk).exists()
+    ):
+        interaction = None  # the meeting itself may be less shared than what it produced
+    fields = [
+        (kind.model._meta.get_field(f).verbose_name.capitalize(), _value(record, f))
+        for f in kind.form._meta.fields
+        if f != "visibility"
+    ]
+    return render(
+        request,
+        "accompaniment/record_detail.html",
+        {
+            "kind": kind,
+            "record": record,
+            "fields": fields,
+            "interaction": interaction,
+            "can_edit": perms.can_edit(request.user, record),
+        },
+    )
+
+
+@login_required
+def record_create(request: HttpRequest, kind: str) -> HttpResponse:
+    """A record about an establishment (?etablissement=SIRET), or produced by an interaction
+    (?echange=pk). From the meeting page (compact form, htmx), the answer is the emptied form
+    and, out of band, the updated list."""
+    kind = _kind(kind)
+    interaction = None
+    echange = request.GET.get("echange") or request.POST.get("echange")
+    if echange:
+        interaction = _interaction(request, echange, editable=True)
+        establishment = interaction.establishment
+    else:
+        siret = request.GET.get("etablissement") or request.POST.get("etablissement") or ""
+        establishment = _establishment_in_territory(request, siret)
+    if establishment.epci is None or not perms.can_record(request.user, establishment.epci):
+        raise Http404
+    compact = request.POST.get("compact") == "1"
+    prefix = kind.slug if compact else None
+    form = kind.form(
+        request.POST or None, compact=compact, establishment=establishment, prefix=prefix
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = kind.create(
+                acting_user=request.user,
+                establishment=establishment,
+                interaction=interaction,
+                **form.cleaned_data,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise Http404 from exc
+            _form_errors(form, exc)
+        else:
+            if compact and is_htmx(request):
+                return render(
+                    request,
+                    "accompaniment/_meeting_record_added.html",
+                    {
+                        "kind": kind,
+                        "interaction": interaction,
+                        "form": kind.form(
+                            compact=True, establishment=establishment, prefix=kind.slug
+                        ),
+                        "records": _records_of(request, interaction),
+                        "added": record,
+                    },
+                )
+            messages.success(request, kind.created)
+            default = interaction.get_absolute_url() if interaction else record.get_absolute_url()
+            return redirect(_safe_next(request, default))
+    if compact and is_htmx(request):
+        return render(
+            request,
+            "accompaniment/_meeting_record_form.html",
+            {"kind": kind, "interaction": interaction, "form": form},
+        )
+    return render(
+        request,
+        "accompaniment/record_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "establishment": establishment,
+            "interaction": interaction,
+            "next": _safe_next(request, ""),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    kind = _kind(kind)
+    record = _record(request, kind, pk, editable=True)
+    form = kind.form(request.POST or None, instance=record, establishment=record.establishment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.update(
+                acting_user=request.user,
+                **{kind.update_arg: kind.model.objects.get(pk=pk)},
+                **{field: form.cleaned_data[field] for field in form.changed_data},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect(record)
+    return render(
+        request,
+        "accompaniment/record_form.html",
+        {"kind": kind, "form": form, "record": record, "establishment": record.establishment},
+    )
+
+
+# --- Accompaniment level -------------------------------------------------------------------
+
+
+@login_required
+def establishment_level(request: HttpRequest, siret: str) -> HttpResponse:
+    """The establishment's accompaniment level (history of its changes) and the time spent
+    with its company, per EPCI."""
+    establishment = _establishment_in_territory(request, siret)
+    user = request.user
+    if establishment.epci is None or not (
+        perms.can_record(user, establishment.epci)
+        or AccompanimentLevel.objects.visible_to(user).filter(establishment=establishment).exists()
+    ):
+        raise Http404
+    can_record = perms.can_record(user, establishment.epci)
+    form = forms.LevelForm(request.POST or None) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                changed = services.level_set(
+                    acting_user=user, establishment=establishment, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                if changed is None:
+                    messages.info(request, "L'établissement était déjà à ce niveau.")
+                else:
+                    messages.success(request, "Le niveau d'accompagnement est enregistré.")
+                return redirect("accompaniment:establishment_level", siret=siret)
+    levels = AccompanimentLevel.objects.visible_to(user).filter(establishment=establishment)
+    time_by_epci = (
+        Interaction.objects.visible_to(user)
+        .filter(establishment__company=establishment.company)
+        .order_by()
+        .values("epci__name")
+        .annotate(minutes=Sum("time_spent_minutes"))
+        .order_by("epci__name")
+    )
+    return render(
+        request,
+        "accompaniment/level.html",
+        {
+            "establishment": establishment,
+            "levels": levels.select_related("author"),
+            "current": levels.first(),
+            "form": form,
+            "time_by_epci": time_by_epci,
+            "levels_choices": Level.choices,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

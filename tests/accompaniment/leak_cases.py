@@ -1,0 +1,194 @@
+"""Accompaniment in the leak matrix: interactions, answers, needs, projects, diagnostics,
+referrals, actions and accompaniment levels.
+
+Each record produced by a meeting is attached to an interaction shared with the whole
+territory, whatever the record's own visibility: the interaction's pages (detail, meeting)
+must still show the record only to whoever may see it. Answers share their meeting's
+visibility, so their meeting is made with the specimen's visibility.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from pilote.accompaniment.enums import Partner
+from pilote.core.enums import Visibility
+from tests.accompaniment.factories import (
+    ActionFactory,
+    DiagnosticFactory,
+    NeedFactory,
+    ProjectFactory,
+    ReferralFactory,
+    answer_to,
+    meeting_of,
+    site_of,
+    written_by,
+)
+from tests.factories import CompanyFactory
+from tests.leak_matrix import LeakCase, register
+
+
+def _history(obj) -> str:
+    return reverse("core:history", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
+
+
+def _tag(prefix: str, epci, visibility, author) -> str:
+    return f"{prefix}-{epci}-{visibility}-{author}"
+
+
+def _site(world, epci, tag):
+    """A fresh establishment; its (public) name must not contain the marker."""
+    return site_of(world, epci, company=CompanyFactory(name="Usine témoin"))
+
+
+def make_interaction(world, *, epci, visibility, author):
+    tag = _tag("Échange", epci, visibility, author)
+    return meeting_of(
+        world, epci, author, visibility=visibility, establishment=_site(world, epci, tag),
+        summary=f"{tag} : visite de l'atelier",
+    )  # fmt: skip
+
+
+def make_answer(world, *, epci, visibility, author):
+    tag = _tag("Réponse", epci, visibility, author)
+    meeting = meeting_of(
+        world, epci, author, visibility=visibility, establishment=_site(world, epci, tag)
+    )
+    return answer_to(meeting, "zones_export", text=tag)
+
+
+def _shared_meeting(world, epci, author, tag):
+    """A meeting every member of the territory sees, to which the record is attached."""
+    return meeting_of(
+        world, epci, author, visibility=Visibility.TERRITORY,
+        establishment=_site(world, epci, tag), summary="Entretien partagé",
+    )  # fmt: skip
+
+
+def _maker(factory, prefix: str, field: str, **extra):
+    def make(world, *, epci, visibility, author):
+        tag = _tag(prefix, epci, visibility, author)
+        meeting = _shared_meeting(world, epci, author, tag)
+        return factory(
+            establishment=meeting.establishment, interaction=meeting, visibility=visibility,
+            **written_by(world, author), **{field: tag}, **extra,
+        )  # fmt: skip
+
+    return make
+
+
+def _record_case(name, kind, prefix, field, factory, *, with_list=True, **extra):
+    make = _maker(factory, prefix, field, **extra)
+    collection = {}
+    if with_list:
+        list_url = f"accompaniment:{kind}_list"
+        collection = {
+            "list": lambda world: reverse(list_url),
+            "search": lambda world: reverse(list_url) + f"?q={prefix}-",
+            "export": lambda world: reverse(f"accompaniment:{kind}_export"),
+        }
+    return LeakCase(
+        name=name,
+        make=make,
+        marker=lambda record: getattr(record, field),
+        read_urls={"detail": lambda r: reverse(f"accompaniment:{kind}_detail", args=[r.pk])},
+        restricted_urls={
+            "edit": lambda r: reverse(f"accompaniment:{kind}_edit", args=[r.pk]),
+            "history": _history,
+        },
+        collection_urls=collection,
+        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={
+            "establishment page": lambda r: r.establishment.get_absolute_url(),
+            "interaction page": lambda r: r.interaction.get_absolute_url(),
+            "meeting page": lambda r: reverse("accompaniment:meeting", args=[r.interaction_id]),
+            "level page": lambda r: reverse(
+                "accompaniment:establishment_level", args=[r.establishment.siret]
+            ),
+        },
+    )
+
+
+register(
+    LeakCase(
+        name="interaction",
+        make=make_interaction,
+        marker=lambda i: i.summary.split(" ")[0],
+        read_urls={
+            "detail": lambda i: i.get_absolute_url(),
+            "meeting": lambda i: reverse("accompaniment:meeting", args=[i.pk]),
+        },
+        restricted_urls={
+            "edit": lambda i: reverse("accompaniment:interaction_edit", args=[i.pk]),
+            "history": _history,
+            "new need from it": lambda i: reverse("accompaniment:need_create") + f"?echange={i.pk}",
+        },
+        collection_urls={
+            "list": lambda world: reverse("accompaniment:interaction_list"),
+            "search": lambda world: reverse("accompaniment:interaction_list") + "?q=Échange",
+            "export": lambda world: reverse("accompaniment:interaction_export"),
+        },
+        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={
+            "establishment page": lambda i: i.establishment.get_absolute_url(),
+            "level page": lambda i: reverse(
+                "accompaniment:establishment_level", args=[i.establishment.siret]
+            ),
+        },
+    )
+)
+
+register(
+    LeakCase(
+        name="answer",
+        make=make_answer,
+        marker=lambda a: a.text,
+        read_urls={
+            "meeting": lambda a: reverse("accompaniment:meeting", args=[a.interaction_id]),
+            "interaction": lambda a: a.interaction.get_absolute_url(),
+        },
+        restricted_urls={"history": _history},
+        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={
+            "establishment page": lambda a: a.interaction.establishment.get_absolute_url()
+        },
+    )
+)
+
+register(_record_case("need", "need", "Besoin", "description", NeedFactory))
+register(_record_case("project", "project", "Projet", "title", ProjectFactory))
+register(_record_case("diagnostic", "diagnostic", "Diagnostic", "operator", DiagnosticFactory))
+register(
+    _record_case(
+        "referral", "referral", "Mise", "partner_name", ReferralFactory, partner=Partner.OTHER
+    )
+)
+register(_record_case("action", "action", "Action", "title", ActionFactory, with_list=False))
+
+
+def make_level(world, *, epci, visibility, author):
+    from django.utils import timezone
+
+    from pilote.accompaniment.enums import Level
+    from pilote.accompaniment.models import AccompanimentLevel
+
+    tag = _tag("Niveau", epci, visibility, author)
+    return AccompanimentLevel.objects.create(
+        establishment=_site(world, epci, tag), epci=world.epcis[epci], visibility=visibility,
+        level=Level.REINFORCED, changed_on=timezone.localdate(), note=tag,
+        **written_by(world, author),
+    )  # fmt: skip
+
+
+register(
+    LeakCase(
+        name="accompaniment level",
+        make=make_level,
+        marker=lambda level: level.note,
+        restricted_urls={"history": _history},
+        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={
+            "establishment page": lambda level: level.establishment.get_absolute_url(),
+            "level page": lambda level: level.get_absolute_url(),
+        },
+    )
+)
