@@ -21,7 +21,7 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
             kind="Dispositif",
             title=f"Signalé à l'EPCI : {d.scheme.title}",
             url=d.get_absolute_url(),
-            detail=d.get_visibility_display(),
+            detail=" · ".join(filter(None, [d.get_visibility_display(), d.message[:80]])),
         )
         for d in dispatches
     ]

@@ -563,8 +563,8 @@ class Population:
             ].append(i)
             index["legal"][f.legal_category].append(i)
         self.index = {
-            name: {value: _bits(pos, self.size) for value, pos in values.items()}
-            for name, values in index.items()
+            name: {value: _bits(pos, self.size) for value, pos in index[name].items()}
+            for name in ("geo", "naf", "section", "band", "size", "years", "legal")
         }
         self._memo: dict = {}
 

@@ -164,5 +164,5 @@ def test_the_relaxed_literal_of_the_examples_is_parsed():
     assert etalab.parse_literal("[{ libelle: 'l\\'arrêté', lien: \"https://x\" }]") == [
         {"libelle": "l'arrêté", "lien": "https://x"}
     ]
-    with pytest.raises(ValueError, match="non fermé"):
+    with pytest.raises(ValueError, match="clé attendue"):
         etalab.parse_literal("[{ nom: 'ADEME' ")
