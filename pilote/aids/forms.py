@@ -232,12 +232,11 @@ class SchemeForm(forms.Form):
 
     def clean(self):
         super().clean()
-        if self.errors:
-            return self.cleaned_data
         record = etalab.validate(Schema.PRO, self._cells(), number=1, line=1)
         for error in record.errors:
             name = error.field if error.field in self.fields else None
-            self.add_error(name, error.message)
+            if name not in self.errors:
+                self.add_error(name, error.message)
         if record.is_valid:
             etalab_id = record.values["etalab_id"]
             taken = AidScheme.objects.filter(etalab_id=etalab_id)
