@@ -69,9 +69,10 @@ class Report:
 
     @property
     def is_empty(self) -> bool:
-        return not (
-            self.themes or self.needs or self.projects or self.diagnostics or self.referrals
-        ) and not self.actions
+        return (
+            not (self.themes or self.needs or self.projects or self.diagnostics or self.referrals)
+            and not self.actions
+        )
 
     @property
     def filename(self) -> str:
@@ -94,9 +95,7 @@ def build_report(user, interaction: Interaction, *, version: str) -> Report:
         return _shared(model.objects.visible_to(user).filter(interaction=interaction), version)
 
     answers = (
-        records(Answer)
-        .select_related("question")
-        .order_by("question__position", "question__pk")
+        records(Answer).select_related("question").order_by("question__position", "question__pk")
     )
     theme_order = {value: n for n, value in enumerate(Theme.values)}
     answers = sorted(
@@ -143,14 +142,15 @@ def _font_urls() -> dict[str, str]:
 
 def _url_fetcher(allowed: set[str]):
     """WeasyPrint may load the fonts, nothing else: no file or address named in user text."""
-    from weasyprint.urls import default_url_fetcher
+    from weasyprint.urls import URLFetcher
 
-    def fetch(url, *args, **kwargs):
-        if url not in allowed:
-            raise ValueError(f"Ressource refusée dans un compte rendu : {url}")
-        return default_url_fetcher(url, *args, **kwargs)
+    class FontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"Ressource refusée dans un compte rendu : {url}")
+            return super().fetch(url, headers)
 
-    return fetch
+    return FontsOnly(allowed_protocols={"file"})
 
 
 def render_pdf(report: Report) -> bytes:
