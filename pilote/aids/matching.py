@@ -118,8 +118,11 @@ def size_of(size_category: str, band: str) -> str:
     return size_category or ""
 
 
+BAND_LABELS = dict(HeadcountBand.choices)
+
+
 def band_label(band: str) -> str:
-    return HeadcountBand(band).label if band in HeadcountBand.values else "non renseigné"
+    return BAND_LABELS.get(band, "non renseigné")
 
 
 def _date(value: dt.date | None) -> str:
@@ -155,7 +158,7 @@ class Facts:
     name: str = ""
     pk: int | None = None
 
-    @property
+    @cached_property
     def geo_codes(self) -> frozenset[str]:
         codes = {FRANCE}
         for kind, value in (
@@ -240,6 +243,7 @@ class Rule:
     forms_out: tuple[str, ...]
     themes: tuple[str, ...]
     scheme: AidScheme | None = None
+    scheme_level: tuple | None = None
 
     @property
     def is_live(self) -> bool:
@@ -446,9 +450,10 @@ def theme_verdict(rule: Rule, themes: frozenset[str]) -> Verdict | None:
 def verdicts(rule: Rule, criteria: Criteria, today: dt.date) -> list[Verdict]:
     f = criteria.facts
     years = years_between(f.created_on, today) if f.created_on else None
+    if rule.scheme_level is None:  # the same for every establishment: computed once
+        rule.scheme_level = (target_verdict(rule), dates_verdict(rule))
     found = [
-        target_verdict(rule),
-        dates_verdict(rule),
+        *rule.scheme_level,
         geo_verdict(rule.geo_in, rule.geo_out, f.geo_codes),
         naf_verdict(rule.naf_in, rule.naf_out, rule.sectors, f.naf_code, f.naf_section),
         headcount_verdict(*rule.headcount, f.band),

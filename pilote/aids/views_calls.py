@@ -101,6 +101,7 @@ def render_match(request, *, criteria, establishment, subject: str, back_url: st
             "result": result,
             "themes": Theme.choices,
             "chosen": criteria.themes,
+            "chosen_labels": [label for value, label in Theme.choices if value in criteria.themes],
             "can_pick_themes": extra is None,
             **(extra or {}),
         },
@@ -216,3 +217,39 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     lines = dispatch.lines.select_related("establishment__company", "establishment__commune")
     return render(request, "aids/dispatch.html", {"dispatch": dispatch, "lines": lines})
+
+
+def _record_match(request: HttpRequest, model_path: str, pk: int, adapt, kind_label: str):
+    """A project or a need the user may see (404 otherwise), matched on its establishment
+    and its themes."""
+    from django.apps import apps
+
+    model = apps.get_model(model_path)
+    record = get_visible_or_404(
+        model.objects.select_related("establishment__company", "establishment__commune"),
+        request.user,
+        pk=pk,
+    )
+    criteria = adapt(record)
+    return render_match(
+        request,
+        criteria=criteria,
+        establishment=record.establishment,
+        subject=f"{kind_label} « {record} »",
+        back_url=record.get_absolute_url(),
+        extra={"record": record},
+    )
+
+
+@login_required
+def project_match(request: HttpRequest, pk: int) -> HttpResponse:
+    from pilote.aids.adapters import criteria_for_project
+
+    return _record_match(request, "accompaniment.Project", pk, criteria_for_project, "Projet")
+
+
+@login_required
+def need_match(request: HttpRequest, pk: int) -> HttpResponse:
+    from pilote.aids.adapters import criteria_for_need
+
+    return _record_match(request, "accompaniment.Need", pk, criteria_for_need, "Besoin")

@@ -96,3 +96,49 @@ register(
         },
     )
 )
+
+
+def make_project(world, *, epci, visibility, author):
+    from tests.accompaniment.factories import ProjectFactory, site_of, written_by
+    from tests.factories import CompanyFactory
+
+    return ProjectFactory(
+        establishment=site_of(world, epci, company=CompanyFactory(name="Usine témoin")),
+        visibility=visibility,
+        title=f"ProjetAides-{epci}-{visibility}-{author}",
+        **written_by(world, author),
+    )
+
+
+def make_need(world, *, epci, visibility, author):
+    from tests.accompaniment.factories import NeedFactory, site_of, written_by
+    from tests.factories import CompanyFactory
+
+    return NeedFactory(
+        establishment=site_of(world, epci, company=CompanyFactory(name="Usine témoin")),
+        visibility=visibility,
+        description=f"BesoinAides-{epci}-{visibility}-{author}",
+        **written_by(world, author),
+    )
+
+
+# The matching pages of a project or a need show the record: read through `visible_to`.
+register(
+    LeakCase(
+        name="aid_project_match",
+        make=make_project,
+        marker=lambda project: project.title,
+        read_urls={"matching": lambda p: reverse("aids:project_match", args=[p.pk])},
+        related_urls={
+            "establishment_matching": lambda p: reverse("aids:match", args=[p.establishment.siret])
+        },
+    )
+)
+register(
+    LeakCase(
+        name="aid_need_match",
+        make=make_need,
+        marker=lambda need: need.description,
+        read_urls={"matching": lambda n: reverse("aids:need_match", args=[n.pk])},
+    )
+)
