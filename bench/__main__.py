@@ -20,7 +20,8 @@ def setup_django() -> None:
     if url is None:
         db = out / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+            if os.environ.get("BENCH_REUSE") != "1":  # BENCH_REUSE=1: keep the loaded rows
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{db}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -21,17 +21,15 @@ How: two DuckDB scans of the file, each parallel (threads = the machine's cores)
        `WITH ORDINALITY` would run the whole scan on one core). Candidates are the lines
        holding one of the territory's commune codes as a field (one regexp searching for
        ",59" then the list of codes), or starting with a requested SIREN for legal units,
-       empty lines, and the lines whose identifiers do not match a GLOB (9 digits, 5, 14,
-       SIRET = SIREN + NIC: a plain character match, far cheaper than parsing the columns).
-       Candidates are read back `batch_size` at a time, in file order, split into fields
-       (by Python for establishments; by SQL for legal units, see Diffusion) and checked
-       exactly; their records are yielded before the second scan.
+       and empty lines. Candidates are read back `batch_size` at a time, in file order,
+       split into fields (by Python for establishments; by SQL for legal units, see
+       Diffusion) and checked exactly; their records are yielded before the second scan.
     2. The structure scan is DuckDB's own CSV parser, strict, `count(*)` with
        `store_rejects`: the bare DuckDB scan, which finds every line of the file with a wrong
-       number of columns or a misplaced quote, with its line number. When the identifiers
-       are not the first columns (never in INSEE's files), the GLOB cannot tell: this scan
-       then also counts the records whose SIREN/SIRET are not well-formed, and if some were
-       not among the candidates, a third scan numbers them.
+       number of columns or a misplaced quote, with its line number. It also counts the
+       records whose SIREN/SIRET are not well-formed; if some were not among the candidates,
+       a third scan (the line scan with a SIREN/NIC/SIRET test) numbers them. INSEE's files
+       never need it.
 
 What is reported (`ScanReport.rejected`: (line, reason in French), sorted by line)
     Every unusable line of the whole file, inside the territory or not (they are few, and a
@@ -415,23 +413,19 @@ class _Scan:
             try:
                 con.execute("SET enable_progress_bar = false")  # never print to the terminal
                 self._prepare(con)
-                # 1. The candidate lines, numbered: the wanted ones, and those whose
-                # identifiers are not well-formed when a GLOB on the raw line can tell (the
-                # identifiers first, as in INSEE's files), so the CSV parse need not test them.
-                keep, ids_ok = self._keep_sql(index), self._ids_ok_sql(index)
-                folded = ids_ok != "FALSE"
-                if folded:
-                    keep = f"(({keep}) OR NOT {ids_ok})"
-                lines = _Job(con, _line_scan_sql(csv_path, keep))
-                jobs.append(lines)
-                lines.run(progress, 0.0, 0.25)
-                # 2. The structure of every line, by DuckDB's CSV parser, in a thread while
-                # the candidates' records are yielded.
-                bad_ids_sql = None if folded else self._bad_ids_sql()
-                sql = _structure_sql(csv_path, names, bad_ids_sql, self.max_rejects)
+                # Both scans start at once, each in its own thread: the structure scan's
+                # result is needed only at the end, and the two together keep every core
+                # busy (the line scan alone leaves gaps: its table is written in file order).
+                sql = _structure_sql(csv_path, names, self._bad_ids_sql(), self.max_rejects)
                 structure = _Job(con, sql)
                 jobs.append(structure)
                 structure.start()
+                # 1. The candidate lines, numbered.
+                lines = _Job(con, _line_scan_sql(csv_path, self._keep_sql(index)))
+                jobs.append(lines)
+                lines.run(progress, 0.0, 0.25)
+                # 2. The structure of every line, by DuckDB's CSV parser, goes on while the
+                # candidates' records are yielded.
                 pending: list = []
                 for rows in self._candidate_rows(con, index):
                     pending += self._records(rows, index, rejects)
@@ -446,7 +440,7 @@ class _Scan:
                 structure.wait(progress, 0.25, 1.0)
                 count, bad_ids = structure.result
                 rejects.merge(_duckdb_rejects(structure.cursor, ncols))
-                if not folded and bad_ids > rejects.bad_ids:
+                if bad_ids > rejects.bad_ids:
                     # 3. Lines with bad identifiers among the others: number them too (never
                     # needed for INSEE's files, whose identifiers are all sound).
                     where = f"NOT {self._ids_ok_sql(index)}"
@@ -777,14 +771,12 @@ def _candidates(con, select: list[str], batch_size: int) -> Iterator[list[tuple]
         yield rows
 
 
-def _structure_sql(csv_path: Path, names: list[str], bad_ids: str | None, limit: int) -> str:
+def _structure_sql(csv_path: Path, names: list[str], bad_ids: str, limit: int) -> str:
     """DuckDB's strict CSV parse of the whole file: the number of records and of records with
-    bad identifiers (0 when `bad_ids` is None: the line scan found them); the malformed lines
-    go to reject_errors with their line numbers."""
+    bad identifiers; the malformed lines go to reject_errors with their line numbers."""
     columns = ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in names)
-    counted = "0" if bad_ids is None else f"count(*) FILTER (WHERE {bad_ids})"
     return (
-        f"SELECT count(*), {counted} "
+        f"SELECT count(*), count(*) FILTER (WHERE {bad_ids}) "
         f"FROM read_csv({_sql_string(str(csv_path))}, header = true, "
         f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
         f"auto_detect = false, store_rejects = true, rejects_limit = {limit}, "
