@@ -244,6 +244,8 @@ def answer_save(
     if question.version_id != interaction.guide_version_id:
         raise ValidationError("Cette question n'appartient pas à la trame de cet entretien.")
     values = _typed_value(question, value)
+    # Autosaves of one meeting may cross: they are taken one at a time.
+    Interaction.objects.select_for_update().filter(pk=interaction.pk).first()
     answer = Answer.objects.filter(interaction=interaction, question=question).first()
     if (
         answer is None
