@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from django.db import connections
 from django.utils import formats, timezone
 
 from pilote.aids.enums import CallStatus, Theme
@@ -158,18 +159,17 @@ class Facts:
     name: str = ""
     pk: int | None = None
 
-    @cached_property
+    @property
     def geo_codes(self) -> frozenset[str]:
-        codes = {FRANCE}
-        for kind, value in (
-            ("COM", self.commune),
-            ("EPCI", self.epci),
-            ("DEP", self.department),
-            ("REG", self.region),
-        ):
-            if value:
-                codes.add(f"{kind}-{value}")
-        return frozenset(codes)
+        return frozenset(geo_codes_of(self.commune, self.epci, self.department, self.region))
+
+
+def geo_codes_of(commune: str, epci: str, department: str, region: str) -> list[str]:
+    codes = [FRANCE]
+    for kind, value in (("COM", commune), ("EPCI", epci), ("DEP", department), ("REG", region)):
+        if value:
+            codes.append(f"{kind}-{value}")
+    return codes
 
 
 FACT_FIELDS = [
@@ -182,6 +182,8 @@ FACT_FIELDS = [
 def _facts_from_row(row) -> Facts:
     pk, siret, commune, epci, dep, reg, naf, section, band, company_band, size, created, cat = row
     band = company_band or band or ""
+    if isinstance(created, str):  # SQLite, read without Django's converters
+        created = dt.date.fromisoformat(created[:10])
     return Facts(
         key=siret,
         pk=pk,
@@ -287,7 +289,8 @@ def compile_rules(schemes: Iterable[AidScheme], today: dt.date | None = None) ->
 
 def load_rules(queryset=None, today: dt.date | None = None) -> list[Rule]:
     queryset = AidScheme.objects.all() if queryset is None else queryset
-    return compile_rules(queryset.prefetch_related("windows").order_by("title", "pk"), today)
+    schemes = queryset.defer("description", "eligibility", "legal_basis")
+    return compile_rules(schemes.prefetch_related("windows").order_by("title", "pk"), today)
 
 
 # -- one criterion at a time (the single definition of each condition) -------------------
@@ -555,29 +558,47 @@ class Population:
         self.today = today or timezone.localdate()
         self.size = len(facts)
         self.all = (1 << self.size) - 1
-        index: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+        names = ("commune", "epci", "department", "region", "naf", "section", "band", "size",
+                 "years", "legal")  # fmt: skip
+        index: dict[str, dict] = {name: defaultdict(list) for name in names}
+        today, ages = self.today, {}
         for i, f in enumerate(facts):
-            for code in f.geo_codes:
-                index["geo"][code].append(i)
+            index["commune"][f.commune].append(i)
+            index["epci"][f.epci].append(i)
+            index["department"][f.department].append(i)
+            index["region"][f.region].append(i)
             index["naf"][f.naf_code].append(i)
             index["section"][f.naf_section].append(i)
             index["band"][f.band].append(i)
             index["size"][f.size].append(i)
-            index["years"][
-                years_between(f.created_on, self.today) if f.created_on else None
-            ].append(i)
+            created = f.created_on
+            if created not in ages:
+                ages[created] = years_between(created, today) if created else None
+            index["years"][ages[created]].append(i)
             index["legal"][f.legal_category].append(i)
-        self.index = {
+        bits = {
             name: {value: _bits(pos, self.size) for value, pos in index[name].items()}
-            for name in ("geo", "naf", "section", "band", "size", "years", "legal")
+            for name in names
         }
+        geo = {FRANCE: self.all}
+        for name, kind in (("commune", "COM"), ("epci", "EPCI"), ("department", "DEP"),
+                           ("region", "REG")):  # fmt: skip
+            geo.update({f"{kind}-{value}": b for value, b in bits.pop(name).items() if value})
+        self.index = {"geo": geo, **bits}
         self._memo: dict = {}
 
     @classmethod
     def from_queryset(cls, queryset, today: dt.date | None = None) -> Population:
         """One query: the facts of every establishment of `queryset`."""
+        # A raw cursor: Django's per-row converters would cost more than the matching.
         rows = queryset.order_by("pk").values_list(*FACT_FIELDS)
-        return cls([_facts_from_row(row) for row in rows.iterator(chunk_size=5000)], today)
+        sql, params = rows.query.sql_with_params()
+        facts = []
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(5000):
+                facts.extend(_facts_from_row(row) for row in chunk)
+        return cls(facts, today)
 
     def _union(self, name: str, values) -> int:
         mask, index = 0, self.index[name]
