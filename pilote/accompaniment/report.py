@@ -154,8 +154,13 @@ def _url_fetcher(allowed: set[str]):
 
 
 def render_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     fonts = _font_urls()
-    html = render_to_string("accompaniment/report.html", {"report": report, "fonts": fonts})
-    return HTML(string=html, url_fetcher=_url_fetcher(set(fonts.values()))).write_pdf()
+    context = {"report": report, "fonts": fonts}
+    fetcher = _url_fetcher(set(fonts.values()))
+    stylesheet = CSS(
+        string=render_to_string("accompaniment/report.css", context), url_fetcher=fetcher
+    )
+    html = render_to_string("accompaniment/report.html", context)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
