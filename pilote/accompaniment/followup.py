@@ -53,7 +53,9 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(r.referred_on, "Mise en relation", title, r.get_absolute_url(), detail)
         )
-    for a in Action.objects.visible_to(user).filter(establishment=establishment):
+    for a in (
+        Action.objects.visible_to(user).filter(establishment=establishment).select_related("owner")
+    ):
         detail = f"{a.get_status_display().lower()}, échéance le {a.due_date:%d/%m/%Y}"
         if a.owner_id:
             detail += f", {a.owner}"

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from pilote.accompaniment import views, views_guide
+from pilote.accompaniment import views, views_guide, views_records
 
 # URL segment of each record kind (the kind's key is the URL name's prefix).
 RECORD_PATHS = {
@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "etablissement/<str:siret>/niveau/",
-        views.establishment_level,
+        views_records.establishment_level,
         name="establishment_level",
     ),
     path("trame/", views_guide.guide, name="guide"),
@@ -48,21 +48,31 @@ urlpatterns = [
 
 for kind, segment in RECORD_PATHS.items():
     urlpatterns += [
-        path(f"{segment}/nouveau/", views.record_create, {"kind": kind}, name=f"{kind}_create"),
-        path(f"{segment}/<int:pk>/", views.record_detail, {"kind": kind}, name=f"{kind}_detail"),
+        path(
+            f"{segment}/nouveau/",
+            views_records.record_create,
+            {"kind": kind},
+            name=f"{kind}_create",
+        ),
+        path(
+            f"{segment}/<int:pk>/",
+            views_records.record_detail,
+            {"kind": kind},
+            name=f"{kind}_detail",
+        ),
         path(
             f"{segment}/<int:pk>/modifier/",
-            views.record_edit,
+            views_records.record_edit,
             {"kind": kind},
             name=f"{kind}_edit",
         ),
     ]
     if kind != "action":
         urlpatterns += [
-            path(f"{segment}/", views.record_list, {"kind": kind}, name=f"{kind}_list"),
+            path(f"{segment}/", views_records.record_list, {"kind": kind}, name=f"{kind}_list"),
             path(
                 f"{segment}/export.csv",
-                views.record_export,
+                views_records.record_export,
                 {"kind": kind},
                 name=f"{kind}_export",
             ),

@@ -273,3 +273,33 @@ def test_the_level_page_records_a_change_and_shows_time_per_epci(client, login, 
     page = text(client.get(url))
     assert "Accompagnement renforcé" in page
     assert f"{meeting.epci.name} : 150 min" in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make"),
+    [
+        ("accompaniment:interaction_list", lambda world: meeting_of(world)),
+        (
+            "accompaniment:project_list",
+            lambda world: ProjectFactory(
+                establishment=site_of(world), **written_by(world, "agent_e1")
+            ),
+        ),
+    ],
+)
+def test_list_pages_make_the_same_queries_whatever_the_rows(client, login, world, url_name, make):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(world.users["agent_e1"])
+
+    def queries_for_the_page() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(queries)
+
+    make(world)
+    with_one_row = queries_for_the_page()
+    for _ in range(5):
+        make(world)
+    assert queries_for_the_page() == with_one_row
