@@ -39,6 +39,7 @@ def test_agent_logs_in_and_writes_a_note(page, browser_errors):
     expect(identity).to_contain_text("Agent de développement économique")
 
     menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Entreprises").click()  # a DSFR menu opens
     menu.get_by_role("link", name="Notes de suivi").click()
     expect(page.get_by_role("heading", level=1, name="Notes de suivi")).to_be_visible()
 
@@ -64,6 +65,7 @@ def test_agent_logs_in_and_writes_a_note(page, browser_errors):
     assert note.visibility == "territory"
     assert page.url.endswith(note.get_absolute_url())
 
+    menu.get_by_role("button", name="Entreprises").click()  # a DSFR menu opens
     menu.get_by_role("link", name="Notes de suivi").click()
     expect(page.get_by_role("status").filter(has_text="1 note")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=TITLE)
