@@ -1,9 +1,7 @@
 """Follow-up pages in the leak matrix: « mes actions », the weekly digest, the meeting report.
 
-tests/core/test_leak_matrix.py only discovers files named `leak_cases.py`, so these cases are
-not registered in `tests.leak_matrix.REGISTRY`: test_leak_followup.py runs them with the same
-rules (`SPECIMENS`, `expected_visible`). To move them into the generated matrix, widen its
-glob to `*/leak_cases*.py` and `register()` each case of `FOLLOWUP_CASES` here.
+Registered in the generated matrix (tests/core/test_leak_matrix.py imports every
+`tests/<app>/leak_cases*.py`).
 
 The digest and « mes actions » only show what the reader owns or takes part in, so each
 specimen is made once per actor (every actor owns a copy of the action, is assigned a visit of
@@ -34,7 +32,7 @@ from tests.accompaniment.factories import (
     written_by,
 )
 from tests.factories import CompanyFactory
-from tests.leak_matrix import LeakCase
+from tests.leak_matrix import LeakCase, register
 from tests.prospecting.factories import campaign_of, planned
 from tests.world import ACTORS
 
@@ -256,3 +254,6 @@ FOLLOWUP_CASES = [
         decode=pdf_text,
     ),
 ]
+
+for _case in FOLLOWUP_CASES:
+    register(_case)

@@ -1,6 +1,6 @@
 """Generated leak matrix: every actor × every registered follow-up case and URL.
 
-Cases come from `tests/<app>/leak_cases.py`; see `tests/leak_matrix.py`.
+Cases come from `tests/<app>/leak_cases*.py`; see `tests/leak_matrix.py`.
 """
 
 from importlib import import_module
@@ -11,14 +11,14 @@ import pytest
 from tests.leak_matrix import REGISTRY, SPECIMENS, expected_visible
 from tests.world import ACTORS
 
-for path in sorted(Path(__file__).resolve().parent.parent.glob("*/leak_cases.py")):
-    import_module(f"tests.{path.parent.name}.leak_cases")
+for path in sorted(Path(__file__).resolve().parent.parent.glob("*/leak_cases*.py")):
+    import_module(f"tests.{path.parent.name}.{path.stem}")
 
 CASES = sorted(REGISTRY)
 
 
 def test_every_capability_registers_its_cases():
-    assert {"note", "contact", "campaign"} <= set(CASES)
+    assert {"note", "contact", "campaign", "interaction report"} <= set(CASES)
 
 
 @pytest.fixture
