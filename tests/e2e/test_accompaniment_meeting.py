@@ -167,8 +167,15 @@ def test_accompaniment_pages_pass_axe(audit_context, axe_js, login_as):
     need = NeedFactory(
         establishment=meeting.establishment, interaction=meeting, **written_by(world, "manager")
     )
+    from pilote.accompaniment import services
+
+    draft = services.guide_start_draft(
+        acting_user=world.users["manager"], guide=meeting.guide_version.guide
+    )
     login_as(audit_context, world.users["manager"])
     paths = [
+        "/accompagnement/trame/brouillon/",
+        f"/accompagnement/trame/questions/{draft.questions.first().pk}/modifier/",
         f"/accompagnement/echanges/{meeting.pk}/entretien/",
         meeting.get_absolute_url(),
         need.get_absolute_url(),
