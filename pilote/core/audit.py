@@ -24,8 +24,12 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, list | tuple | set | frozenset):
-        return sorted(_json_value(v) for v in value)
+    if isinstance(value, set | frozenset):  # no order of its own: a stable one, by text
+        return sorted((_json_value(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):  # the order is part of the value (e.g. porteurs)
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
     return value
 
 

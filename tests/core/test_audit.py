@@ -105,3 +105,15 @@ def test_objects_without_a_history_rule_have_no_history_page(world, login):
     log = AccessLog.objects.create(username="manager@exemple.fr", ip_address="127.0.0.1")
     client = login(world.users["manager"])
     assert client.get(history_url(log)).status_code == 404
+
+
+def test_snapshot_values_keep_list_order_and_serialise_nested_objects():
+    from decimal import Decimal
+
+    from pilote.core.audit import _json_value
+
+    porteurs = [{"nom": "Région", "roles": ["financeur", "instructeur"]}, {"nom": "Bpifrance"}]
+    assert _json_value(porteurs) == porteurs  # order kept, dicts allowed
+    assert _json_value(("b", "a")) == ["b", "a"]
+    assert _json_value({"b", "a"}) == ["a", "b"]  # a set has no order: a stable one
+    assert _json_value({"montant": Decimal("10.50")}) == {"montant": "10.50"}

@@ -18,7 +18,14 @@ CASES = sorted(REGISTRY)
 
 
 def test_every_capability_registers_its_cases():
-    assert {"note", "contact", "campaign", "interaction report"} <= set(CASES)
+    assert {
+        "note",
+        "contact",
+        "campaign",
+        "interaction report",
+        "scheme_note",
+        "aid_dispatch",
+    } <= set(CASES)
 
 
 @pytest.fixture
