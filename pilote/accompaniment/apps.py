@@ -9,7 +9,9 @@ class AccompanimentConfig(AppConfig):
     def ready(self) -> None:
         from pilote.accompaniment import followup
         from pilote.companies import registry
+        from pilote.prospecting import scoring
 
         registry.followed_sources.append(followup.followed_establishments)
         registry.timeline_sources.append(followup.timeline_entries)
         registry.establishment_actions.append(followup.establishment_actions)
+        scoring.met_sources.append(followup.met_establishments)

@@ -24,6 +24,24 @@ def followed_establishments(user):
     return Interaction.objects.visible_to(user).values("establishment_id")
 
 
+def met_establishments(user, since):
+    """Ids of the establishments `user` sees met (a visit, rendez-vous, visio, permanence or
+    event) between `since` and today: the prospecting score's « not met » criterion."""
+    from django.utils import timezone
+
+    from pilote.accompaniment.enums import MEETING_KINDS
+
+    return (
+        Interaction.objects.visible_to(user)
+        .filter(
+            kind__in=MEETING_KINDS,
+            occurred_on__gte=timezone.localdate(since),
+            occurred_on__lte=timezone.localdate(),
+        )
+        .values("establishment_id")
+    )
+
+
 def _short(text: str, words: int = 14) -> str:
     first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
     return Truncator(first_line).words(words)

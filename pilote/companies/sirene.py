@@ -413,19 +413,16 @@ class _Scan:
             try:
                 con.execute("SET enable_progress_bar = false")  # never print to the terminal
                 self._prepare(con)
-                # Both scans start at once, each in its own thread: the structure scan's
-                # result is needed only at the end, and the two together keep every core
-                # busy (the line scan alone leaves gaps: its table is written in file order).
-                sql = _structure_sql(csv_path, names, self._bad_ids_sql(), self.max_rejects)
-                structure = _Job(con, sql)
-                jobs.append(structure)
-                structure.start()
                 # 1. The candidate lines, numbered.
                 lines = _Job(con, _line_scan_sql(csv_path, self._keep_sql(index)))
                 jobs.append(lines)
                 lines.run(progress, 0.0, 0.25)
-                # 2. The structure of every line, by DuckDB's CSV parser, goes on while the
-                # candidates' records are yielded.
+                # 2. The structure of every line, by DuckDB's CSV parser, in a thread while
+                # the candidates' records are yielded.
+                sql = _structure_sql(csv_path, names, self._bad_ids_sql(), self.max_rejects)
+                structure = _Job(con, sql)
+                jobs.append(structure)
+                structure.start()
                 pending: list = []
                 for rows in self._candidate_rows(con, index):
                     pending += self._records(rows, index, rejects)

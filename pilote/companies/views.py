@@ -84,7 +84,9 @@ def _filtered(request: HttpRequest):
     qs = directory.establishments(territory, request.user, filters)
     count, notice = None, ""
     if filters.get("sort") in SORTS_ON_FEW_ROWS:
-        count = capped_count(qs)
+        # Counted without the sort's annotations (a score per row would be computed).
+        by_name = directory.establishments(territory, request.user, {**filters, "sort": "name"})
+        count = capped_count(by_name)
         if count > COUNT_CAP:
             label = directory_orderings[filters["sort"]].label.lower()
             cap = number_format(COUNT_CAP, force_grouping=True)
@@ -93,7 +95,7 @@ def _filtered(request: HttpRequest):
                 "établissements au plus, la liste est donc triée par nom. Affinez les filtres "
                 "(EPCI, filière, taille…) pour la trier par score."
             )
-            qs = directory.establishments(territory, request.user, {**filters, "sort": "name"})
+            qs = by_name
     return form, qs, count, notice
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import add
@@ -55,21 +56,29 @@ def weights_for(territory) -> ScoringWeights:
     )
 
 
+# Other records that prove a meeting: functions `(user, since) -> QuerySet of establishment
+# ids` that the user may see, met between `since` and today (accompaniment's interactions).
+met_sources: list[Callable] = []
+
+
 def met_recently_q(user, since: dt.datetime) -> Q:
     """Establishments `user` knows were met since `since`.
 
-    Today a meeting is a campaign target marked « rencontré » (dated by its status change)
-    in a campaign the user may see; notes and contacts are follow-up but not meetings. When
-    meetings are recorded (support), add their source here: this is the one place to change.
+    A meeting is a campaign target marked « rencontré » (dated by its status change) in a
+    campaign the user may see, or what another capability registers in `met_sources`;
+    notes and contacts are follow-up but not meetings. This is the one place to change
+    what counts as met.
     """
     from pilote.prospecting.models import CampaignTarget
 
-    met = (
+    targets = (
         CampaignTarget.objects.visible_to(user)
         .filter(status=TargetStatus.MET, status_changed_at__gte=since)
         .values("establishment_id")
     )
-    return Q(pk__in=met)
+    return reduce(
+        lambda q, source: q | Q(pk__in=source(user, since)), met_sources, Q(pk__in=targets)
+    )
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:

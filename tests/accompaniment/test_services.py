@@ -123,6 +123,14 @@ class TestMeetingsMoveProspecting:
         assert target.status == TargetStatus.TO_CONTACT
         assert not AccompanimentLevel.objects.exists()
 
+    def test_a_planned_meeting_does_not_mark_the_target_met_before_its_date(self, world):
+        site = site_of(world)
+        target = TargetFactory(campaign=campaign_of(world), establishment=site)
+        visit(world, establishment=site, occurred_on=TODAY + dt.timedelta(days=7))
+        target.refresh_from_db()
+        assert target.status == TargetStatus.TO_CONTACT
+        assert not AccompanimentLevel.objects.exists()
+
     def test_a_first_meeting_puts_the_company_in_sensibilisation_once(self, world):
         site = site_of(world)
         first = visit(world, establishment=site, occurred_on=TODAY - dt.timedelta(days=3))

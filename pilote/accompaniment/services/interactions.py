@@ -47,8 +47,8 @@ def _after_meeting(acting_user, interaction: Interaction) -> None:
     yet, it is now in « sensibilisation »."""
     from pilote.prospecting.services import mark_met
 
-    if interaction.kind not in MEETING_KINDS:
-        return
+    if interaction.kind not in MEETING_KINDS or interaction.occurred_on > timezone.localdate():
+        return  # a planned meeting is not a meeting yet (the score counts it once held)
     mark_met(
         establishment=interaction.establishment,
         at=_met_at(interaction.occurred_on),
