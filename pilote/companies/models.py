@@ -246,6 +246,21 @@ class Establishment(TimeStampedModel):
             ),
             models.Index(fields=["-band_rank", "search_text"], name="estab_band_rank_idx"),
             models.Index(fields=["commune", "naf_code"], name="estab_commune_naf_idx"),
+            # One commune's establishments in name order, every filter column included: the
+            # commune filter, and the « commune » sort (communes walked in name order).
+            models.Index(
+                fields=[
+                    "commune",
+                    "state",
+                    "search_text",
+                    "naf_section",
+                    "headcount_band",
+                    "naf_code",
+                    "epci",
+                    "id",
+                ],
+                name="estab_commune_sorted_idx",
+            ),
             models.Index(fields=["headcount_band"], name="estab_band_idx"),
             models.Index(fields=["company"], name="estab_company_idx"),
         ]

@@ -73,6 +73,10 @@ class Commune(models.Model):
     class Meta:
         verbose_name = "commune"
         ordering = ["name"]
+        # The directory's « commune » sort walks the communes in name order (then each
+        # commune's establishments by companies' estab_commune_sorted_idx) instead of sorting
+        # an EPCI's rows.
+        indexes = [models.Index(fields=["name", "code"], name="commune_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
