@@ -9,7 +9,6 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from pilote.accompaniment.models import (
 )
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import is_htmx, render_list
 from pilote.core.visibility import get_visible_or_404
 
 PAGE_SIZE = 25
@@ -111,17 +110,11 @@ def _filtered_interactions(request: HttpRequest):
 @login_required
 def interaction_list(request: HttpRequest) -> HttpResponse:
     form, interactions = _filtered_interactions(request)
-    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = (
-        "accompaniment/_interaction_results.html"
-        if is_htmx(request)
-        else "accompaniment/interaction_list.html"
-    )
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "can_record": perms.can_record(request.user)},
-    )
+    return render_list(
+        request, interactions, template="accompaniment/interaction_list.html",
+        results="accompaniment/_interaction_results.html", page_size=PAGE_SIZE, form=form,
+        can_record=perms.can_record(request.user),
+    )  # fmt: skip
 
 
 @login_required

@@ -7,12 +7,11 @@ alerts); a user is checked against `perms`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pilote.accounts.enums import Role
@@ -46,25 +45,6 @@ def _check_editor(user) -> None:
         )
 
 
-def snapshot(obj, fields: list[str] | None = None) -> dict:
-    """`audit.snapshot`, with JSON fields as JSON text: the audit module sorts lists, which
-    loses the order of a scheme's lists and fails on lists of objects (its porteurs)."""
-    json_fields = {
-        f.name
-        for f in obj._meta.concrete_fields
-        if isinstance(f, models.JSONField) and (fields is None or f.name in fields)
-    }
-    plain = [
-        f.name
-        for f in obj._meta.concrete_fields
-        if f.name not in json_fields and (fields is None or f.name in fields)
-    ]
-    values = audit.snapshot(obj, plain)
-    for name in json_fields:
-        values[name] = json.dumps(getattr(obj, name), ensure_ascii=False, sort_keys=True)
-    return values
-
-
 def _now_to_second() -> dt.datetime:
     return timezone.now().replace(microsecond=0)
 
@@ -83,7 +63,9 @@ def scheme_create(*, acting_user, **values) -> AidScheme:
     scheme.refresh_tags()
     scheme.full_clean()
     scheme.save()
-    audit.record(actor=acting_user, action="aid_scheme.create", obj=scheme, after=snapshot(scheme))
+    audit.record(
+        actor=acting_user, action="aid_scheme.create", obj=scheme, after=audit.snapshot(scheme)
+    )
     return scheme
 
 
@@ -91,7 +73,7 @@ def scheme_create(*, acting_user, **values) -> AidScheme:
 def scheme_update(*, acting_user, scheme: AidScheme, **changes) -> AidScheme:
     """Change a scheme; `date_mise_a_jour` becomes now unless given (the schema's rule)."""
     _check_editor(acting_user)
-    before = snapshot(scheme)
+    before = audit.snapshot(scheme)
     for name, value in changes.items():
         if name not in SCHEME_FIELDS:
             raise ValueError(f"Champ non modifiable : {name}")
@@ -106,7 +88,7 @@ def scheme_update(*, acting_user, scheme: AidScheme, **changes) -> AidScheme:
         action="aid_scheme.update",
         obj=scheme,
         before=before,
-        after=snapshot(scheme),
+        after=audit.snapshot(scheme),
     )
     return scheme
 
@@ -114,7 +96,9 @@ def scheme_update(*, acting_user, scheme: AidScheme, **changes) -> AidScheme:
 @transaction.atomic
 def scheme_delete(*, acting_user, scheme: AidScheme) -> None:
     _check_editor(acting_user)
-    audit.record(actor=acting_user, action="aid_scheme.delete", obj=scheme, before=snapshot(scheme))
+    audit.record(
+        actor=acting_user, action="aid_scheme.delete", obj=scheme, before=audit.snapshot(scheme)
+    )
     scheme.delete()
 
 
@@ -128,14 +112,16 @@ def window_create(*, acting_user, scheme: AidScheme, **values) -> CallWindow:
     _check_editor(acting_user)
     _check_window(values.get("opens_on"), values.get("closes_on"))
     window = CallWindow.objects.create(scheme=scheme, **values)
-    audit.record(actor=acting_user, action="call_window.create", obj=window, after=snapshot(window))
+    audit.record(
+        actor=acting_user, action="call_window.create", obj=window, after=audit.snapshot(window)
+    )
     return window
 
 
 @transaction.atomic
 def window_update(*, acting_user, window: CallWindow, **changes) -> CallWindow:
     _check_editor(acting_user)
-    before = snapshot(window, WINDOW_FIELDS)
+    before = audit.snapshot(window, WINDOW_FIELDS)
     for name, value in changes.items():
         if name not in WINDOW_FIELDS:
             raise ValueError(f"Champ non modifiable : {name}")
@@ -147,7 +133,7 @@ def window_update(*, acting_user, window: CallWindow, **changes) -> CallWindow:
         action="call_window.update",
         obj=window,
         before=before,
-        after=snapshot(window, WINDOW_FIELDS),
+        after=audit.snapshot(window, WINDOW_FIELDS),
     )
     return window
 
@@ -156,7 +142,7 @@ def window_update(*, acting_user, window: CallWindow, **changes) -> CallWindow:
 def window_delete(*, acting_user, window: CallWindow) -> None:
     _check_editor(acting_user)
     audit.record(
-        actor=acting_user, action="call_window.delete", obj=window, before=snapshot(window)
+        actor=acting_user, action="call_window.delete", obj=window, before=audit.snapshot(window)
     )
     window.delete()
 
@@ -229,7 +215,7 @@ def catalogue_import(*, acting_user, stream, wet_run: bool = True) -> ImportRepo
                     actor=acting_user,
                     action="aid_scheme.import_create",
                     obj=scheme,
-                    after=snapshot(scheme, fields),
+                    after=audit.snapshot(scheme, fields),
                 )
             report.created += 1
             continue
@@ -240,7 +226,7 @@ def catalogue_import(*, acting_user, stream, wet_run: bool = True) -> ImportRepo
         ]
         if not changed:
             continue
-        before = snapshot(scheme, changed)
+        before = audit.snapshot(scheme, changed)
         for name in changed:
             setattr(scheme, name, values[name])
         scheme.refresh_tags()
@@ -251,7 +237,7 @@ def catalogue_import(*, acting_user, stream, wet_run: bool = True) -> ImportRepo
                 action="aid_scheme.import_update",
                 obj=scheme,
                 before=before,
-                after=snapshot(scheme, changed),
+                after=audit.snapshot(scheme, changed),
             )
         report.updated += 1
     if wet_run and (report.created or report.updated or report.rejected):
@@ -280,7 +266,9 @@ def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: 
         author=acting_user,
         author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
     )
-    audit.record(actor=acting_user, action="scheme_note.create", obj=note, after=snapshot(note))
+    audit.record(
+        actor=acting_user, action="scheme_note.create", obj=note, after=audit.snapshot(note)
+    )
     return note
 
 
@@ -288,7 +276,7 @@ def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: 
 def note_update(*, acting_user, note: SchemeNote, body: str, visibility: str) -> SchemeNote:
     if not perms.can_edit_note(acting_user, note):
         raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
-    before = snapshot(note, ["body", "visibility"])
+    before = audit.snapshot(note, ["body", "visibility"])
     note.body, note.visibility = body, visibility
     note.save()
     audit.record(
@@ -296,7 +284,7 @@ def note_update(*, acting_user, note: SchemeNote, body: str, visibility: str) ->
         action="scheme_note.update",
         obj=note,
         before=before,
-        after=snapshot(note, ["body", "visibility"]),
+        after=audit.snapshot(note, ["body", "visibility"]),
     )
     return note
 
@@ -363,7 +351,7 @@ def inform_epcis(
             actor=acting_user,
             action="dispatch.create",
             obj=dispatch,
-            after=snapshot(dispatch),
+            after=audit.snapshot(dispatch),
             extra={"establishments": [line.establishment.siret for line in group.lines]},
         )
         emails.queue(
@@ -397,7 +385,7 @@ def search_create(*, acting_user, **values) -> SavedSearch:
         raise PermissionDenied("Votre compte ne peut pas enregistrer de recherche.")
     search = SavedSearch.objects.create(owner=acting_user, **values)
     audit.record(
-        actor=acting_user, action="saved_search.create", obj=search, after=snapshot(search)
+        actor=acting_user, action="saved_search.create", obj=search, after=audit.snapshot(search)
     )
     subscribe(acting_user=acting_user, search=search, email=acting_user.email)
     return search
@@ -406,7 +394,7 @@ def search_create(*, acting_user, **values) -> SavedSearch:
 @transaction.atomic
 def search_update(*, acting_user, search: SavedSearch, **changes) -> SavedSearch:
     _check_owner(acting_user, search)
-    before = snapshot(search, SEARCH_FIELDS)
+    before = audit.snapshot(search, SEARCH_FIELDS)
     for name, value in changes.items():
         if name not in SEARCH_FIELDS:
             raise ValueError(f"Champ non modifiable : {name}")
@@ -417,7 +405,7 @@ def search_update(*, acting_user, search: SavedSearch, **changes) -> SavedSearch
         action="saved_search.update",
         obj=search,
         before=before,
-        after=snapshot(search, SEARCH_FIELDS),
+        after=audit.snapshot(search, SEARCH_FIELDS),
     )
     return search
 
@@ -426,7 +414,7 @@ def search_update(*, acting_user, search: SavedSearch, **changes) -> SavedSearch
 def search_delete(*, acting_user, search: SavedSearch) -> None:
     _check_owner(acting_user, search)
     audit.record(
-        actor=acting_user, action="saved_search.delete", obj=search, before=snapshot(search)
+        actor=acting_user, action="saved_search.delete", obj=search, before=audit.snapshot(search)
     )
     search.delete()
 
@@ -459,7 +447,7 @@ def subscribe(*, acting_user, search: SavedSearch, email: str) -> Subscription:
         actor=acting_user,
         action="subscription.create",
         obj=subscription,
-        after=snapshot(subscription),
+        after=audit.snapshot(subscription),
     )
     if token:
         emails.queue(
@@ -480,7 +468,7 @@ def subscription_confirm(*, token: str) -> Subscription | None:
     )
     if subscription is None:
         return None
-    before = snapshot(subscription, ["confirmed_at"])
+    before = audit.snapshot(subscription, ["confirmed_at"])
     subscription.confirmed_at = timezone.now()
     subscription.confirm_token_hash = ""
     subscription.save()
@@ -489,7 +477,7 @@ def subscription_confirm(*, token: str) -> Subscription | None:
         action="subscription.confirm",
         obj=subscription,
         before=before,
-        after=snapshot(subscription, ["confirmed_at"]),
+        after=audit.snapshot(subscription, ["confirmed_at"]),
     )
     return subscription
 
@@ -503,7 +491,7 @@ def unsubscribe(*, key: str, acting_user=None) -> Subscription | None:
     if acting_user is not None:
         _check_owner(acting_user, subscription.search)
     if subscription.unsubscribed_at is None:
-        before = snapshot(subscription, ["unsubscribed_at"])
+        before = audit.snapshot(subscription, ["unsubscribed_at"])
         subscription.unsubscribed_at = timezone.now()
         subscription.save()
         audit.record(
@@ -511,7 +499,7 @@ def unsubscribe(*, key: str, acting_user=None) -> Subscription | None:
             action="subscription.unsubscribe",
             obj=subscription,
             before=before,
-            after=snapshot(subscription, ["unsubscribed_at"]),
+            after=audit.snapshot(subscription, ["unsubscribed_at"]),
         )
     return subscription
 
@@ -519,7 +507,7 @@ def unsubscribe(*, key: str, acting_user=None) -> Subscription | None:
 @transaction.atomic
 def alert_sent(*, subscription: Subscription, at: dt.datetime) -> None:
     """The weekly email went out to `subscription` (system action, `send_aid_alerts`)."""
-    before = snapshot(subscription, ["last_sent_at"])
+    before = audit.snapshot(subscription, ["last_sent_at"])
     subscription.last_sent_at = at
     subscription.save(update_fields=["last_sent_at", "updated_at"])
     audit.record(
@@ -527,7 +515,7 @@ def alert_sent(*, subscription: Subscription, at: dt.datetime) -> None:
         action="subscription.alert_sent",
         obj=subscription,
         before=before,
-        after=snapshot(subscription, ["last_sent_at"]),
+        after=audit.snapshot(subscription, ["last_sent_at"]),
     )
 
 
@@ -543,7 +531,7 @@ def feed_create(*, acting_user) -> tuple[AidFeed, str]:
         feed_revoke(acting_user=acting_user, feed=feed)
     token = secrets.token_urlsafe(32)
     feed = AidFeed.objects.create(user=acting_user, token_hash=hash_token(token))
-    audit.record(actor=acting_user, action="aid_feed.create", obj=feed, after=snapshot(feed))
+    audit.record(actor=acting_user, action="aid_feed.create", obj=feed, after=audit.snapshot(feed))
     return feed, token
 
 
@@ -552,7 +540,7 @@ def feed_revoke(*, acting_user, feed: AidFeed) -> AidFeed:
     if feed.user_id != acting_user.pk:
         raise PermissionDenied("Cet abonnement n'est pas le vôtre.")
     if feed.revoked_at is None:
-        before = snapshot(feed, ["revoked_at"])
+        before = audit.snapshot(feed, ["revoked_at"])
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at", "updated_at"])
         audit.record(
@@ -560,6 +548,6 @@ def feed_revoke(*, acting_user, feed: AidFeed) -> AidFeed:
             action="aid_feed.revoke",
             obj=feed,
             before=before,
-            after=snapshot(feed, ["revoked_at"]),
+            after=audit.snapshot(feed, ["revoked_at"]),
         )
     return feed

@@ -11,7 +11,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +27,7 @@ from pilote.aids.forms import (
     WindowForm,
 )
 from pilote.aids.models import AidScheme, CallWindow, Dispatch, SchemeNote
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import render_list
 from pilote.core.visibility import get_visible_or_404
 from pilote.territories.models import Epci
 
@@ -75,18 +74,10 @@ def filtered_schemes(request: HttpRequest):
 def scheme_list(request: HttpRequest) -> HttpResponse:
     _reader(request)
     form, rows = filtered_schemes(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "aids/_results.html" if is_htmx(request) else "aids/list.html"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "can_edit": perms.can_edit_catalogue(request.user),
-            "querystring": request.GET.urlencode(),
-        },
-    )
+    return render_list(
+        request, rows, template="aids/list.html", results="aids/_results.html",
+        page_size=PAGE_SIZE, form=form, can_edit=perms.can_edit_catalogue(request.user),
+    )  # fmt: skip
 
 
 @login_required

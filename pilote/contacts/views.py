@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from pilote.contacts import perms, services
 from pilote.contacts.forms import ContactFilterForm, ContactForm
 from pilote.contacts.models import Contact
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import render_list
 from pilote.core.visibility import get_visible_or_404
 
 PAGE_SIZE = 25
@@ -33,20 +32,10 @@ def _filtered_contacts(request: HttpRequest):
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     form, contacts = _filtered_contacts(request)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "contacts/_results.html" if is_htmx(request) else "contacts/list.html"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "querystring": query.urlencode(),
-            "can_create": perms.can_create_contact(request.user),
-        },
-    )
+    return render_list(
+        request, contacts, template="contacts/list.html", results="contacts/_results.html",
+        page_size=PAGE_SIZE, form=form, can_create=perms.can_create_contact(request.user),
+    )  # fmt: skip
 
 
 @login_required

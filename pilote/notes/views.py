@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import render_list
 from pilote.core.visibility import get_visible_or_404
 from pilote.notes import perms, services
 from pilote.notes.forms import NoteFilterForm, NoteForm
@@ -30,20 +29,10 @@ def _filtered_notes(request: HttpRequest):
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
     form, notes = _filtered_notes(request)
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "notes/_results.html" if is_htmx(request) else "notes/list.html"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "querystring": query.urlencode(),
-            "can_create": perms.can_create_note(request.user),
-        },
-    )
+    return render_list(
+        request, notes, template="notes/list.html", results="notes/_results.html",
+        page_size=PAGE_SIZE, form=form, can_create=perms.can_create_note(request.user),
+    )  # fmt: skip
 
 
 @login_required
