@@ -106,15 +106,20 @@ def import_sirene(
     territory: Territory | None = None,
     wet_run: bool = False,
     on_progress: Callable[[float, int], None] | None = None,
+    whole_file: bool = False,
 ) -> ImportSummary:
-    """Import the establishments of `territory` (every territory when None)."""
+    """Import the establishments of `territory` (every territory when None).
+
+    Rejected lines are those that may hold one of the territory's establishments; with
+    `whole_file`, every unusable line of the files (a diagnosis of the file, about 3 times
+    longer on a national file)."""
     if acting_user is not None and not perms.is_platform_admin(acting_user):
         raise PermissionDenied("Seul un administrateur de la plateforme importe SIRENE.")
     communes = territory_communes(territory)
     summary = ImportSummary()
     try:
         with transaction.atomic():
-            _run(summary, etablissements, unites_legales, communes, on_progress)
+            _run(summary, etablissements, unites_legales, communes, on_progress, whole_file)
             audit.record(
                 actor=acting_user,
                 action="sirene.import",
@@ -128,10 +133,12 @@ def import_sirene(
     return summary
 
 
-def _run(summary, etablissements, unites_legales, communes, on_progress) -> None:
+def _run(summary, etablissements, unites_legales, communes, on_progress, whole_file) -> None:
     from pilote.companies.naf import section_of
 
-    scan = EstablishmentScan(etablissements, communes=set(communes), on_progress=on_progress)
+    scan = EstablishmentScan(
+        etablissements, communes=set(communes), on_progress=on_progress, whole_file=whole_file
+    )
     sirens: set[str] = set()
     for batch in scan:
         sirens.update(r.siren for r in batch)
@@ -141,7 +148,8 @@ def _run(summary, etablissements, unites_legales, communes, on_progress) -> None
     summary.rejected = report.rejected_count + len(summary.duplicates)
     summary.rejects = sorted([*report.rejected, *summary.duplicates])[:MAX_REPORTED_REJECTS]
     if unites_legales is not None and sirens:
-        _update_companies(summary, read_legal_units(unites_legales, sirens=sirens))
+        units = read_legal_units(unites_legales, sirens=sirens, whole_file=whole_file)
+        _update_companies(summary, units)
 
 
 def _companies_for(batch) -> dict[str, Company]:

@@ -189,8 +189,9 @@ def test_a_closed_establishment_is_marked_closed_and_keeps_its_follow_up(world, 
     assert Note.objects.filter(establishment=forge).count() == 1
 
 
+@pytest.mark.parametrize("whole_file", [False, True])
 def test_bad_lines_are_reported_with_their_line_number_and_the_good_ones_kept(
-    world, tmp_path, place
+    world, tmp_path, place, whole_file
 ):
     etabs = tmp_path / "StockEtablissement.csv"
     write_establishments(etabs, [etab("552100554", "00013", "59122")])
@@ -204,14 +205,19 @@ def test_bad_lines_are_reported_with_their_line_number_and_the_good_ones_kept(
         "\n".join([header, line2, bad_siret, too_short, mismatch, another, line2]) + "\n",
         encoding="utf-8",
     )
-    summary = import_sirene(acting_user=None, etablissements=etabs, wet_run=True)
+    summary = import_sirene(
+        acting_user=None, etablissements=etabs, wet_run=True, whole_file=whole_file
+    )
     assert summary.kept == 2
     assert summary.created == 2
-    assert [line for line, _ in summary.rejects] == [3, 4, 5, 7]
-    assert summary.rejected == 4
+    # Line 4 is cut before its commune column: only the whole-file check reports it.
+    expected = [3, 4, 5, 7] if whole_file else [3, 5, 7]
+    assert [line for line, _ in summary.rejects] == expected
+    assert summary.rejected == len(expected)
     reasons = dict(summary.rejects)
     assert "SIRET" in reasons[3]
-    assert "colonne" in reasons[4]
+    if whole_file:
+        assert "colonne" in reasons[4]
     assert "SIREN" in reasons[5]
     assert "déjà lu ligne 2" in reasons[7]
 
@@ -234,6 +240,26 @@ def test_the_command_prints_one_json_line_and_the_rejects(world, files, capsys):
         "scanned": 5, "kept": 4, "created": 4, "updated": 0, "closed": 1, "rejected": 0
     }  # fmt: skip
     assert Establishment.objects.count() == 4
+
+
+def test_the_command_checks_the_whole_file_on_demand(world, place, tmp_path):
+    etabs = tmp_path / "StockEtablissement.csv"
+    write_establishments(
+        etabs, [etab("552100554", "00013", "59122"), etab("900000000", "0001", "62041")]
+    )
+
+    def command(*options):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import_sirene", "--etablissements", str(etabs), *options,
+                     stdout=out, stderr=err)  # fmt: skip
+        return json.loads(out.getvalue().strip().splitlines()[-1]), err.getvalue()
+
+    summary, err = command()
+    assert (summary["kept"], summary["rejected"]) == (1, 0)
+    summary, err = command("--check-whole-file")
+    assert (summary["kept"], summary["rejected"]) == (1, 1)
+    assert "ligne 3 : SIRET invalide (14 chiffres attendus) : « 9000000000001 »" in err
+    assert Establishment.objects.count() == 0  # dry runs
 
 
 def test_the_command_refuses_a_missing_file_or_territory_in_french(world, files, tmp_path):

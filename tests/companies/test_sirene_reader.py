@@ -213,7 +213,10 @@ def test_a_large_commune_set_and_windows_line_ends(tmp_path):
     assert (report.scanned, report.rejected) == (3, [])
 
 
-def test_every_bad_line_is_reported_with_its_line_number_and_every_good_line_kept(tmp_path):
+@pytest.mark.parametrize("whole_file", [False, True])
+def test_every_bad_line_is_reported_with_its_line_number_and_every_good_line_kept(
+    tmp_path, whole_file
+):
     path = tmp_path / "bad.csv"
     good = [etab(f"1000000{i}{i}", commune=c)
             for i, c in enumerate(["59178", "59606", "59392", "59178", "59606"])]  # fmt: skip
@@ -236,7 +239,7 @@ def test_every_bad_line_is_reported_with_its_line_number_and_every_good_line_kep
     ]
     write_establishments(path, rows)
 
-    records, report = scan_all(read_establishments(path, communes=TERRITORY))
+    records, report = scan_all(read_establishments(path, communes=TERRITORY, whole_file=whole_file))
 
     assert [(r.line, r.siret) for r in records] == [
         (2, good[0]["siret"]),
@@ -245,38 +248,88 @@ def test_every_bad_line_is_reported_with_its_line_number_and_every_good_line_kep
         (15, good[3]["siret"]),
         (16, good[4]["siret"]),
     ]
-    assert report.rejected == [
-        (3, "55 colonnes au lieu de 54"),
+    elsewhere = [
         (4, "56 colonnes au lieu de 54"),
+        (8, "SIREN invalide (9 chiffres attendus) : « 20000004 »"),
+        (11, "SIRET 20000000800012 différent de SIREN + NIC (200000007 + 00012)"),
+    ]
+    territory = [
+        (3, "55 colonnes au lieu de 54"),
         (6, "53 colonnes au lieu de 54"),
         (7, "SIREN invalide (9 chiffres attendus) : « 20000000A »"),
-        (8, "SIREN invalide (9 chiffres attendus) : « 20000004 »"),
         (9, "SIRET invalide (14 chiffres attendus) : « 2000000050001 »"),
         (10, "SIRET 20000000699999 différent de SIREN + NIC (200000006 + 00012)"),
-        (11, "SIRET 20000000800012 différent de SIREN + NIC (200000007 + 00012)"),
         (13, "ligne vide"),
         (14, "guillemet mal placé ou non fermé"),
     ]
-    assert (report.rejected_count, report.kept, report.scanned) == (10, 5, 15)
+    # By default, the lines that may hold an establishment of the territory; with the
+    # whole-file check, the other communes' broken lines too.
+    expected = sorted(territory + elsewhere) if whole_file else territory
+    assert report.rejected == expected
+    assert (report.rejected_count, report.kept, report.scanned) == (len(expected), 5, 15)
 
 
-def test_a_bad_line_outside_the_territory_is_reported_even_alone(tmp_path):
+def test_a_bad_line_outside_the_territory_is_reported_by_the_whole_file_check_alone(tmp_path):
     # Only the structure scan sees it (no candidate line around): its number must be right.
     path = tmp_path / "e.csv"
     rows = [etab("300000001", commune="75056")] * 3 + [
         line_of(etab("300000002", commune="75056")) + ",EN TROP",
         etab("300000003", commune="75056", siret="30000000399999"),
         etab("300000004"),
+        # cut before its commune column: nothing ties it to a territory
+        ",".join(line_of(etab("300000005")).split(",")[:10]),
     ]
     write_establishments(path, rows)
 
-    records, report = scan_all(read_establishments(path, communes=TERRITORY))
+    records, report = scan_all(read_establishments(path, communes=TERRITORY, whole_file=True))
 
     assert [(r.line, r.siren) for r in records] == [(7, "300000004")]
     assert report.rejected == [
         (5, "55 colonnes au lieu de 54"),
         (6, "SIRET 30000000399999 différent de SIREN + NIC (300000003 + 00012)"),
+        (8, "10 colonnes au lieu de 54"),
     ]
+    assert report.scanned == 7
+
+    records, report = scan_all(read_establishments(path, communes=TERRITORY))
+
+    assert [(r.line, r.siren) for r in records] == [(7, "300000004")]
+    assert (report.rejected, report.scanned) == ([], 7)
+
+
+def test_a_broken_line_of_the_territory_is_found_wherever_its_commune_code_lies(tmp_path):
+    path = tmp_path / "e.csv"
+    line = line_of(etab("310000001", commune="59606", codePostalEtablissement="59300"))
+    rows = [
+        line.replace(",59606,", ',59606",'),  # 2: stray quote after the code
+        line.replace(",59606,", ',"59606,'),  # 3: unterminated quote before it
+        line.replace("DE LA GARE", 'DE "LA" GARE'),  # 4: quote inside an unquoted field
+        line.replace(",59606,", ",59606,X,"),  # 5: a column too many, the code still a field
+        line.replace(",59606,", ",59606X,"),  # 6: no territory code any more: not examined
+        line.replace("310000001", "310000009"),  # 7: good
+    ]
+    write_establishments(path, rows)
+
+    records, report = scan_all(read_establishments(path, communes=TERRITORY))
+
+    assert [(r.line, r.siren) for r in records] == [(7, "310000009")]
+    assert report.rejected == [
+        (2, "guillemet mal placé ou non fermé"),
+        (3, "guillemet mal placé ou non fermé"),
+        (4, "guillemet mal placé ou non fermé"),
+        (5, "55 colonnes au lieu de 54"),
+    ]
+    assert report.scanned == 6
+
+
+def test_python_and_duckdb_agree_on_what_a_well_quoted_line_is():
+    assert sirene._split('a,"b,c",d') == ["a", "b,c", "d"]
+    assert sirene._split('"a ""b""",,"c"') == ['a "b"', "", "c"]
+    assert sirene._split('"",x') == ["", "x"]
+    assert sirene._split('a,b"c,d') is None  # a quote in an unquoted field
+    assert sirene._split('a,"b"c,d') is None  # text after the closing quote
+    assert sirene._split('a,"b,d') is None  # unterminated
+    assert sirene._split("") == []
 
 
 def test_closed_and_masked_establishments_are_kept_as_such(tmp_path):
@@ -469,7 +522,8 @@ def test_a_non_diffusible_persons_name_never_leaves_duckdb(tmp_path, monkeypatch
     assert len(fetched) == 4
 
 
-def test_legal_units_bad_lines_and_zip(tmp_path):
+@pytest.mark.parametrize("whole_file", [False, True])
+def test_legal_units_bad_lines_and_zip(tmp_path, whole_file):
     csv_path, zip_path = tmp_path / "ul.csv", tmp_path / "ul.zip"
     write_legal_units(
         csv_path,
@@ -478,17 +532,24 @@ def test_legal_units_bad_lines_and_zip(tmp_path):
             unit("30000002"),  # 3: SIREN of 8 digits, not requested
             ",".join(unit("300000003").get(c, "") for c in UNITE_LEGALE_HEADER) + ",X",  # 4
             unit("300000004"),
+            ",".join(unit("300000005").get(c, "") for c in UNITE_LEGALE_HEADER) + ",X",  # 6
         ],
     )
     zip_file(csv_path, zip_path)
 
-    records, report = scan_all(read_legal_units(zip_path, sirens={"300000001", "300000004"}))
+    scan = read_legal_units(
+        zip_path, sirens={"300000001", "300000004", "300000005"}, whole_file=whole_file
+    )
+    records, report = scan_all(scan)
 
     assert [(r.siren, r.line) for r in records] == [("300000001", 2), ("300000004", 5)]
-    assert report.rejected == [
+    requested = [(6, "36 colonnes au lieu de 35")]
+    others = [
         (3, "SIREN invalide (9 chiffres attendus) : « 30000002 »"),
         (4, "36 colonnes au lieu de 35"),
     ]
+    assert report.rejected == (sorted(others + requested) if whole_file else requested)
+    assert report.scanned == 5
 
 
 def test_legal_units_missing_column(tmp_path):
@@ -512,7 +573,9 @@ def test_generated_national_file_has_the_territory_share_and_reports_its_bad_lin
         header = archive.open(member).readline().decode().strip().split(",")
     assert tuple(header) == ETABLISSEMENT_HEADER_3_11
 
-    records, report = scan_all(read_establishments(etab_path, communes=set(territory)))
+    records, report = scan_all(
+        read_establishments(etab_path, communes=set(territory), whole_file=True)
+    )
 
     assert 1700 < report.kept < 2300  # 5 % of 40,000
     assert {r.commune for r in records} == TERRITORY
@@ -524,6 +587,18 @@ def test_generated_national_file_has_the_territory_share_and_reports_its_bad_lin
         "colonnes au lieu de 54" in reason or "SIREN" in reason or "SIRET" in reason
         for _, reason in report.rejected
     )
+    # By default: the same records, and only the bad lines holding a territory code.
+    default_records, default = scan_all(read_establishments(etab_path, communes=set(territory)))
+    assert default_records == records
+    with zipfile.ZipFile(etab_path) as archive:
+        lines = archive.open(member).read().decode().splitlines()
+    holds_code = {
+        number
+        for number, _ in report.rejected
+        if any(f",{c}," in lines[number - 1] for c in territory)
+    }
+    assert [number for number, _ in default.rejected] == sorted(holds_code)
+    assert default.scanned == report.scanned
 
     units, ul_report = scan_all(read_legal_units(ul_path, sirens={r.siren for r in records}))
     assert {u.siren for u in units} == {r.siren for r in records}

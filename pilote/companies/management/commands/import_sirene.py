@@ -22,8 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--unites-legales", type=Path)
         parser.add_argument("--territory", help="identifiant du territoire (tous par défaut)")
         parser.add_argument("--wet-run", action="store_true", help="écrire pour de vrai")
+        parser.add_argument(
+            "--check-whole-file",
+            action="store_true",
+            help="signaler toutes les lignes inutilisables du fichier, pas seulement celles qui "
+            "peuvent concerner le territoire (diagnostic, plus long)",
+        )
 
-    def handle(self, *args, etablissements, unites_legales, territory, wet_run, **options):
+    def handle(
+        self, *args, etablissements, unites_legales, territory, wet_run, check_whole_file, **options
+    ):
         for path in filter(None, (etablissements, unites_legales)):
             if not path.is_file():
                 raise CommandError(f"Fichier introuvable : {path}")
@@ -42,6 +50,7 @@ class Command(BaseCommand):
                 territory=selected,
                 wet_run=wet_run,
                 on_progress=progress,
+                whole_file=check_whole_file,
             )
         except SireneFormatError as error:
             raise CommandError(str(error)) from error
