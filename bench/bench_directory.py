@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 N_ROWS = int(os.environ.get("BENCH_DIRECTORY_ROWS", 1_000_000))
-RUNS = 30
+RUNS = int(os.environ.get("BENCH_RUNS", 100))  # requests timed per combination
 TARGET_MS = 150
 SEED = 20261201
 CHUNK = 20_000  # companies per write batch
