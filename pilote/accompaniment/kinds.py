@@ -32,9 +32,26 @@ class RecordKind:
         return f"accompaniment:{self.slug}_edit"
 
     @property
+    def delete_url_name(self) -> str:
+        return f"accompaniment:{self.slug}_delete"
+
+    @property
     def add_label(self) -> str:
         return {"need": "un besoin", "project": "un projet", "diagnostic": "un diagnostic",
                 "referral": "une mise en relation", "action": "une action"}[self.slug]  # fmt: skip
+
+    @property
+    def the_label(self) -> str:
+        return {"need": "le besoin", "project": "le projet", "diagnostic": "le diagnostic",
+                "referral": "la mise en relation", "action": "l'action"}[self.slug]  # fmt: skip
+
+    @property
+    def deleted(self) -> str:
+        """The success message of a deletion."""
+        return {"need": "Le besoin est supprimé.", "project": "Le projet est supprimé.",
+                "diagnostic": "Le diagnostic est supprimé.",
+                "referral": "La mise en relation est supprimée.",
+                "action": "L'action est supprimée."}[self.slug]  # fmt: skip
 
 
 RECORD_KINDS: dict[str, RecordKind] = {

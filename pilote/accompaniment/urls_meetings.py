@@ -20,6 +20,7 @@ urlpatterns = [
     path("echanges/nouveau/", views.interaction_create, name="interaction_create"),
     path("echanges/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("echanges/<int:pk>/modifier/", views.interaction_edit, name="interaction_edit"),
+    path("echanges/<int:pk>/supprimer/", views.interaction_delete, name="interaction_delete"),
     path("echanges/<int:pk>/entretien/", views.meeting, name="meeting"),
     path("echanges/<int:pk>/entretien/demarrer/", views.meeting_start, name="meeting_start"),
     path(
@@ -65,6 +66,12 @@ for kind, segment in RECORD_PATHS.items():
             views_records.record_edit,
             {"kind": kind},
             name=f"{kind}_edit",
+        ),
+        path(
+            f"{segment}/<int:pk>/supprimer/",
+            views_records.record_delete,
+            {"kind": kind},
+            name=f"{kind}_delete",
         ),
     ]
     if kind != "action":

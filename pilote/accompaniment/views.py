@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -178,6 +178,47 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         request,
         "accompaniment/interaction_form.html",
         {"form": form, "establishment": establishment},
+    )
+
+
+@login_required
+def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what will be deleted, and a confirmation button; POST: delete."""
+    interaction = _interaction(request, pk, editable=True)
+    if request.method == "POST":
+        establishment = interaction.establishment
+        try:
+            services.interaction_delete(acting_user=request.user, interaction=interaction)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(request, "L'échange est supprimé.")
+        return redirect(establishment)
+    produced = sum(
+        model.objects.filter(interaction=interaction).count()
+        for model in (Need, Project, Diagnostic, Referral, Action)
+    )
+    answers = interaction.answers.count()
+    consequences = []
+    if answers:
+        consequences.append(f"ses réponses à la trame d'entretien ({answers}) sont supprimées ;")
+    if produced:
+        consequences.append(
+            f"les besoins, projets, diagnostics, mises en relation et actions saisis lors de "
+            f"cet échange ({produced}) sont conservés, sans lien avec lui ;"
+        )
+    consequences.append(
+        "les cibles de prospection qu'il a fait passer à « rencontré » gardent leur statut."
+    )
+    return render(
+        request,
+        "accompaniment/confirm_delete.html",
+        {
+            "object": interaction,
+            "label": f"l'échange « {interaction} »",
+            "establishment": interaction.establishment,
+            "consequences": consequences,
+            "cancel_url": interaction.get_absolute_url(),
+        },
     )
 
 

@@ -237,6 +237,32 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """GET: what will be deleted, and a confirmation button; POST: delete."""
+    kind = _kind(kind)
+    record = _record(request, kind, pk, editable=True)
+    if request.method == "POST":
+        establishment = record.establishment
+        try:
+            services.record_delete(acting_user=request.user, record=record)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(request, kind.deleted)
+        return redirect(establishment)
+    return render(
+        request,
+        "accompaniment/confirm_delete.html",
+        {
+            "object": record,
+            "label": f"{kind.the_label} « {record} »",
+            "establishment": record.establishment,
+            "consequences": [],
+            "cancel_url": record.get_absolute_url(),
+        },
+    )
+
+
 # --- Accompaniment level -------------------------------------------------------------------
 
 

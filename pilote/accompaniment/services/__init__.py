@@ -20,6 +20,7 @@ from pilote.accompaniment.services.guide import (
 from pilote.accompaniment.services.interactions import (
     answer_save,
     interaction_create,
+    interaction_delete,
     interaction_start_meeting,
     interaction_update,
 )
@@ -33,6 +34,7 @@ from pilote.accompaniment.services.records import (
     need_update,
     project_create,
     project_update,
+    record_delete,
     referral_create,
     referral_update,
 )
@@ -40,8 +42,9 @@ from pilote.accompaniment.services.records import (
 __all__ = [
     "action_create", "action_update", "answer_save", "diagnostic_create", "diagnostic_update",
     "guide_discard_draft", "guide_install_default", "guide_publish", "guide_start_draft",
-    "interaction_create", "interaction_start_meeting", "interaction_update", "level_set",
+    "interaction_create", "interaction_delete", "interaction_start_meeting",
+    "interaction_update", "level_set",
     "need_create", "need_update", "project_create", "project_update", "question_add",
-    "question_delete", "question_move", "question_update", "referral_create",
+    "question_delete", "question_move", "question_update", "record_delete", "referral_create",
     "referral_update", "team_members",
 ]  # fmt: skip

@@ -288,3 +288,15 @@ def answer_save(
         audit.record(actor=acting_user, action="answer.update", obj=answer, before=before,
                      after=after)  # fmt: skip
     return answer
+
+
+@transaction.atomic
+def interaction_delete(*, acting_user, interaction: Interaction) -> None:
+    """Delete an interaction entered by mistake, with its answers: whoever may edit it. The
+    needs, projects… it produced stay, no longer linked to it; the prospecting targets it
+    marked « rencontré » keep their status. The audit event keeps what it held."""
+    _check_can_edit(acting_user, interaction)
+    before = _interaction_snapshot(interaction)
+    before["answers"] = interaction.answers.count()
+    audit.record(actor=acting_user, action="interaction.delete", obj=interaction, before=before)
+    interaction.delete()

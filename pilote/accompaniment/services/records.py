@@ -365,3 +365,25 @@ def level_set(
         establishment=establishment, interaction=interaction, visibility=visibility,
         fields={"level": level, "changed_on": changed_on or timezone.localdate(), "note": note},
     )  # fmt: skip
+
+
+# --- Deletion --------------------------------------------------------------------------------
+
+_AUDIT_NAMES = {
+    Need: "need", Project: "project", Diagnostic: "diagnostic", Referral: "referral",
+    Action: "action",
+}  # fmt: skip
+
+
+@transaction.atomic
+def record_delete(*, acting_user, record) -> None:
+    """Delete a need, project, diagnostic, referral or action (entered twice, on the wrong
+    establishment…): whoever may edit it. The audit event keeps what it held."""
+    _check_can_edit(acting_user, record)
+    audit.record(
+        actor=acting_user,
+        action=f"{_AUDIT_NAMES[type(record)]}.delete",
+        obj=record,
+        before=audit.snapshot(record),
+    )
+    record.delete()
