@@ -351,6 +351,11 @@ OPERATORS = {
     DiagnosticKind.ECOLOGICAL_TRANSITION: ["CCI Hauts-de-France", "ADEME", "CD2E"],
     DiagnosticKind.INDUSTRY_OF_THE_FUTURE: ["CETIM", "CCI Hauts-de-France", "HDFID"],
 }
+COMPANY_SUMMARY = (
+    "Merci pour votre accueil et la visite du site. Nous avons noté votre projet "
+    "« {project} » et les besoins dont vous nous avez fait part ; vous trouverez ci-dessous "
+    "les suites que nous avons convenues ensemble."
+)
 SUMMARIES = [
     "Visite de l'atelier avec le dirigeant. Carnet de commandes solide, mais {need}",
     "Rencontre avec le dirigeant et le responsable de production. Projet principal : {project}.",
@@ -509,6 +514,7 @@ class _Loader:
             summary=rng.choice(SUMMARIES[:2]).format(
                 need=need_spec[1][0].lower() + need_spec[1][1:], project=project_spec[1].lower()
             ),
+            company_summary=COMPANY_SUMMARY.format(project=project_spec[1].lower()),
         )  # fmt: skip
         self.answers(meeting, author, establishment, filiere, project_spec[0])
         record = {"acting_user": author, "establishment": establishment, "interaction": meeting}

@@ -100,10 +100,18 @@ class InteractionForm(VisibilityMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     summary = forms.CharField(
-        label="Compte rendu",
+        label="Compte rendu (pour l'équipe)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Mise en forme Markdown possible.",
+        help_text="Notes internes, jamais dans la version entreprise du compte rendu PDF. "
+        "Mise en forme Markdown possible.",
+    )
+    company_summary = forms.CharField(
+        label="Message pour l'entreprise",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Synthèse et suites convenues, en tête du compte rendu PDF envoyé à "
+        "l'entreprise. Mise en forme Markdown possible.",
     )
     time_spent_minutes = forms.IntegerField(
         label="Temps passé (en minutes)",

@@ -201,6 +201,11 @@ class Interaction(FollowUpModel):
     # Set by the services from the participants: an agent of the establishment's EPCI took part.
     with_epci = models.BooleanField("avec un représentant de l'EPCI", default=False)
     summary = models.TextField("compte rendu", blank=True, help_text="Mise en forme Markdown.")
+    company_summary = models.TextField(
+        "message pour l'entreprise",
+        blank=True,
+        help_text="En tête du compte rendu PDF envoyé à l'entreprise. Mise en forme Markdown.",
+    )
     time_spent_minutes = models.PositiveIntegerField(
         "temps passé (minutes)", default=0, help_text="Préparation et déplacement compris."
     )

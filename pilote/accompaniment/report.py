@@ -1,8 +1,9 @@
 """The meeting report (compte rendu) of an interaction, as a PDF, in two versions:
 
-- **entreprise**, to send to the company: what it told us and what was agreed — its answers
-  to the interview guide, needs, projects, diagnostics, referrals and actions, without the
-  team's internal notes: no summary (written for the team), no diagnostic remarks, referral
+- **entreprise**, to send to the company: the message written for it (`company_summary`),
+  what it told us and what was agreed — its answers to the interview guide, needs,
+  projects, diagnostics, referrals and actions, without the team's internal notes: no
+  summary (written for the team), no diagnostic remarks, referral
   comments, action details, time spent or accompaniment level, and no record marked
   « Mon organisation seulement » (an internal note of its author's organisation);
 - **interne**, for the EPCI and the TI team: everything the reader may see, with each

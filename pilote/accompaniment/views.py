@@ -232,6 +232,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "participants": list(interaction.participants.values_list("pk", flat=True)),
         "contacts": list(interaction.contacts.values_list("pk", flat=True)),
         "summary": interaction.summary,
+        "company_summary": interaction.company_summary,
         "time_spent_minutes": interaction.time_spent_minutes,
         "visibility": interaction.visibility,
     }

@@ -32,6 +32,7 @@ def meeting(world):
     m = meeting_of(
         world, "e1", "agent_e1", occurred_on=dt.date(2026, 11, 30),
         summary="Dirigeant réservé sur la reprise : à surveiller (note de l'équipe).",
+        company_summary="Merci pour la visite de l'atelier de **trempe**.",
         establishment=site_of(world, "e1", company=CompanyFactory(name="Verrerie Wattiez")),
     )  # fmt: skip
     answer_to(m, "zones_export", text="Belgique et Allemagne")
@@ -73,6 +74,7 @@ def test_the_company_version_leaves_internal_notes_out(world, login, meeting):
         in (response["Content-Disposition"])
     )
     for shown in ("Verrerie Wattiez", "30/11/2026", "Belgique et Allemagne",
+                  "Synthèse de notre échange", "Merci pour la visite de l'atelier de trempe",
                   "Recruter six soudeurs TIG", "Four électrique", "10\xa0833,33\xa0€", "CETIM",
                   "Prêt vert", "Envoyer le cahier des charges", "15/12/2026"):  # fmt: skip
         assert _squash(shown) in text, shown
@@ -86,6 +88,7 @@ def test_the_company_version_leaves_internal_notes_out(world, login, meeting):
 def test_the_internal_version_has_everything_the_reader_may_see(world, login, meeting):
     _, text = _pdf(login(world.users["agent_e1"]), meeting, "interne")
     for shown in ("Document interne", "Dirigeant réservé", "Remarque interne sur le diagnostic",
+                  "Message pour l'entreprise", "Merci pour la visite de l'atelier de trempe",
                   "Commentaire interne sur la suite", "Précision interne", "Besoin privé",
                   "10\xa0833,33\xa0€", "Temps passé"):  # fmt: skip
         assert _squash(shown) in text, shown
@@ -129,3 +132,24 @@ def test_the_renderer_loads_nothing_but_its_fonts():
         fetch.fetch("file:///etc/passwd")
     with pytest.raises(ValueError, match="Ressource refusée"):
         fetch.fetch("http://169.254.169.254/latest/meta-data/")
+
+
+def test_the_message_for_the_company_is_written_on_the_interaction_page(world, login):
+    m = meeting_of(world, "e1", "agent_e1", summary="Note de l'équipe", company_summary="")
+    client = login(world.users["agent_e1"])
+    url = reverse("accompaniment:interaction_edit", args=[m.pk])
+    form = client.get(url).content.decode()
+    assert 'name="company_summary"' in form
+    data = {
+        "kind": m.kind, "occurred_on": "30/11/2026", "summary": "Note de l'équipe",
+        "company_summary": "Rendez-vous pris avec **Bpifrance**.", "time_spent_minutes": "90",
+        "visibility": m.visibility,
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    m.refresh_from_db()
+    assert m.company_summary == "Rendez-vous pris avec **Bpifrance**."
+    page = client.get(m.get_absolute_url()).content.decode()
+    assert "Rendez-vous pris avec <strong>Bpifrance</strong>." in page
+    _, text = _pdf(client, m, "entreprise")
+    assert _squash("Rendez-vous pris avec Bpifrance.") in text
+    assert _squash("Note de l'équipe") not in text

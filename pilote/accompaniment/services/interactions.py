@@ -68,8 +68,8 @@ def _after_meeting(acting_user, interaction: Interaction) -> None:
 # --- Interactions ----------------------------------------------------------------------------
 
 INTERACTION_FIELDS = [
-    "kind", "occurred_on", "summary", "time_spent_minutes", "visibility", "with_epci",
-    "guide_version",
+    "kind", "occurred_on", "summary", "company_summary", "time_spent_minutes", "visibility",
+    "with_epci", "guide_version",
 ]  # fmt: skip
 
 
@@ -101,6 +101,7 @@ def interaction_create(
     participants: Iterable = (),
     contacts: Iterable = (),
     summary: str = "",
+    company_summary: str = "",
     time_spent_minutes: int = 0,
     visibility: str = Visibility.EPCI,
     guide: InterviewGuide | None = None,
@@ -120,6 +121,7 @@ def interaction_create(
         kind=kind,
         occurred_on=occurred_on,
         summary=summary,
+        company_summary=company_summary,
         time_spent_minutes=time_spent_minutes,
         visibility=visibility,
         with_epci=with_epci,
@@ -141,9 +143,11 @@ def interaction_create(
 
 @transaction.atomic
 def interaction_update(*, acting_user, interaction: Interaction, **changes) -> Interaction:
-    """Change kind, date, participants, contacts, summary, time spent or visibility. The
+    """Change kind, date, participants, contacts, summaries, time spent or visibility. The
     answers follow the meeting's visibility."""
-    editable = {"kind", "occurred_on", "summary", "time_spent_minutes", "visibility"}
+    editable = {
+        "kind", "occurred_on", "summary", "company_summary", "time_spent_minutes", "visibility"
+    }  # fmt: skip
     _check_can_edit(acting_user, interaction)
     before = _interaction_snapshot(interaction)
     for field, value in changes.items():
