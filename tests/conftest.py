@@ -3,6 +3,14 @@ import pytest
 from tests.world import build_world
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the default one lives in the process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

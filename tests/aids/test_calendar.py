@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -57,10 +59,23 @@ def test_the_dashboard_shows_calls_closing_soon_with_the_establishments_concerne
     world, login, calls
 ):
     EstablishmentFactory(epci=world.epcis["e1"])
-    text = login(world.users["manager"]).get(reverse("core:home")).content.decode()
+    client = login(world.users["manager"])
+
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            text = client.get(reverse("core:home")).content.decode()
+        return text, len(queries)
+
+    text, first = home()
     assert "Clôture proche" in text
     assert "1 établissement concerné" in text
     assert "Clôture lointaine" not in text
+    text, again = home()
+    assert "1 établissement concerné" in text
+    assert again < first  # the counts come from the cache: the establishments are not loaded
+    EstablishmentFactory(epci=world.epcis["e2"])  # the territory changes: counted again
+    text, _ = home()
+    assert "2 établissements concernés" in text
 
 
 def test_each_user_has_a_secret_revocable_feed(world, login, client, calls):
