@@ -184,6 +184,7 @@ def test_accompaniment_pages_pass_axe(audit_context, axe_js, login_as):
         "/accompagnement/trame/",
         f"/accompagnement/echanges/nouveau/?etablissement={meeting.establishment.siret}",
         f"/accompagnement/etablissement/{meeting.establishment.siret}/niveau/",
+        f"/accompagnement/echanges/{meeting.pk}/supprimer/",  # the confirmation page
     ]
     problems = [report(path, v) for path in paths if (v := audit(audit_context, axe_js, path))]
     assert not problems, "\n".join(problems)
