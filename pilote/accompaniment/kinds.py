@@ -37,21 +37,29 @@ class RecordKind:
 
     @property
     def add_label(self) -> str:
-        return {"need": "un besoin", "project": "un projet", "diagnostic": "un diagnostic",
-                "referral": "une mise en relation", "action": "une action"}[self.slug]  # fmt: skip
+        """« un besoin »."""
+        return _WORDS[self.slug][0]
 
     @property
     def the_label(self) -> str:
-        return {"need": "le besoin", "project": "le projet", "diagnostic": "le diagnostic",
-                "referral": "la mise en relation", "action": "l'action"}[self.slug]  # fmt: skip
+        """« le besoin »."""
+        return _WORDS[self.slug][1]
 
     @property
     def deleted(self) -> str:
-        """The success message of a deletion."""
-        return {"need": "Le besoin est supprimé.", "project": "Le projet est supprimé.",
-                "diagnostic": "Le diagnostic est supprimé.",
-                "referral": "La mise en relation est supprimée.",
-                "action": "L'action est supprimée."}[self.slug]  # fmt: skip
+        """The success message of a deletion: « Le besoin est supprimé. »"""
+        definite, feminine = _WORDS[self.slug][1:]
+        return f"{definite[0].upper()}{definite[1:]} est supprimé{'e' if feminine else ''}."
+
+
+# slug: (with an indefinite article, with a definite article, feminine)
+_WORDS = {
+    "need": ("un besoin", "le besoin", False),
+    "project": ("un projet", "le projet", False),
+    "diagnostic": ("un diagnostic", "le diagnostic", False),
+    "referral": ("une mise en relation", "la mise en relation", True),
+    "action": ("une action", "l'action", True),
+}
 
 
 RECORD_KINDS: dict[str, RecordKind] = {

@@ -369,11 +369,6 @@ def level_set(
 
 # --- Deletion --------------------------------------------------------------------------------
 
-_AUDIT_NAMES = {
-    Need: "need", Project: "project", Diagnostic: "diagnostic", Referral: "referral",
-    Action: "action",
-}  # fmt: skip
-
 
 @transaction.atomic
 def record_delete(*, acting_user, record) -> None:
@@ -382,7 +377,7 @@ def record_delete(*, acting_user, record) -> None:
     _check_can_edit(acting_user, record)
     audit.record(
         actor=acting_user,
-        action=f"{_AUDIT_NAMES[type(record)]}.delete",
+        action=f"{record._meta.model_name}.delete",  # need, project… as in _create
         obj=record,
         before=audit.snapshot(record),
     )
