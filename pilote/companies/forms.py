@@ -198,6 +198,12 @@ class ImportJobForm(forms.Form):
     wet_run = forms.BooleanField(
         label="Écrire pour de vrai (sinon : simulation, rien n'est enregistré)", required=False
     )
+    whole_file = forms.BooleanField(
+        label="Diagnostiquer tout le fichier",
+        required=False,
+        help_text="Signale aussi les lignes abîmées qui ne peuvent pas concerner le territoire "
+        "(environ trois fois plus long sur le fichier national).",
+    )
 
     def __init__(self, *args, files, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,13 @@ def import_files() -> list[Path]:
 
 @transaction.atomic
 def job_create(
-    *, acting_user, etablissements: Path, unites_legales: Path | None, territory, wet_run: bool
+    *,
+    acting_user,
+    etablissements: Path,
+    unites_legales: Path | None,
+    territory,
+    wet_run: bool,
+    whole_file: bool = False,
 ) -> ImportJob:
     if not perms.is_platform_admin(acting_user):
         raise PermissionDenied("Seul un administrateur de la plateforme importe SIRENE.")
@@ -55,9 +61,10 @@ def job_create(
         etablissements=str(etablissements),
         unites_legales=str(unites_legales or ""),
         wet_run=wet_run,
+        whole_file=whole_file,
         created_by=acting_user,
     )
-    fields = ["etablissements", "unites_legales", "wet_run"]
+    fields = ["etablissements", "unites_legales", "wet_run", "whole_file"]
     audit.record(
         actor=acting_user,
         action="sirene_job.create",
@@ -89,6 +96,7 @@ def run_import_job(*, job_id: int) -> None:
             territory=job.territory,
             wet_run=job.wet_run,
             on_progress=on_progress,
+            whole_file=job.whole_file,
         )
     except Exception as error:  # the job must end in a state the page can show
         ImportJob.objects.filter(pk=job_id).update(

@@ -315,6 +315,7 @@ class ImportJob(TimeStampedModel):
     etablissements = models.CharField("fichier des établissements", max_length=500)
     unites_legales = models.CharField("fichier des unités légales", max_length=500, blank=True)
     wet_run = models.BooleanField("écriture réelle", default=False)
+    whole_file = models.BooleanField("diagnostic de tout le fichier", default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     summary = models.JSONField("bilan", default=dict, blank=True)
     rejects = models.JSONField("lignes rejetées (extrait)", default=list, blank=True)

@@ -253,6 +253,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             unites_legales=Path(data["unites_legales"]) if data["unites_legales"] else None,
             territory=territory,
             wet_run=data["wet_run"],
+            whole_file=data["whole_file"],
         )
         messages.success(request, f"Import n° {job.pk} lancé.")
         return redirect("companies:imports")
