@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.aids.enums import CLOSING_SOON_DAYS, CallStatus, Level, Schema, Theme, WindowKind
-from pilote.core.models import TimeStampedModel
+from pilote.core.models import SecretFeed, TimeStampedModel
 from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 
 ALL_SECTORS = "tous secteurs d'activité"
@@ -378,21 +378,13 @@ class Subscription(TimeStampedModel):
         return self.user_id is None
 
 
-class AidFeedQuerySet(models.QuerySet):
-    def active(self) -> AidFeedQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
-
-
-class AidFeed(TimeStampedModel):
-    """A secret iCalendar address of the calls calendar (only its SHA-256 is stored)."""
+class AidFeed(SecretFeed):
+    """A secret iCalendar address of the calls calendar."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="aid_feeds"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
-
-    objects = AidFeedQuerySet.as_manager()
+    audit_name = "aid_feed"
 
     class Meta:
         verbose_name = "abonnement au calendrier des appels"

@@ -30,7 +30,7 @@ from pilote.aids.models import (
     SchemeNote,
     Subscription,
 )
-from pilote.core import audit
+from pilote.core import audit, feeds
 
 # Fields a person edits on the scheme form (the etalab ones and the team's).
 SCHEME_FIELDS = [*etalab.model_fields(Schema.PRO), "themes", "level", "is_demo"]
@@ -522,32 +522,12 @@ def alert_sent(*, subscription: Subscription, at: dt.datetime) -> None:
 # -- calendar feed -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def feed_create(*, acting_user) -> tuple[AidFeed, str]:
     """A new secret address of the calls calendar; the previous one stops working."""
     if not perms.can_use_feed(acting_user):
         raise PermissionDenied("Votre compte n'a pas de calendrier des appels.")
-    for feed in AidFeed.objects.filter(user=acting_user, revoked_at__isnull=True):
-        feed_revoke(acting_user=acting_user, feed=feed)
-    token = secrets.token_urlsafe(32)
-    feed = AidFeed.objects.create(user=acting_user, token_hash=hash_token(token))
-    audit.record(actor=acting_user, action="aid_feed.create", obj=feed, after=audit.snapshot(feed))
-    return feed, token
+    return feeds.create(AidFeed, acting_user=acting_user)
 
 
-@transaction.atomic
 def feed_revoke(*, acting_user, feed: AidFeed) -> AidFeed:
-    if feed.user_id != acting_user.pk:
-        raise PermissionDenied("Cet abonnement n'est pas le vôtre.")
-    if feed.revoked_at is None:
-        before = audit.snapshot(feed, ["revoked_at"])
-        feed.revoked_at = timezone.now()
-        feed.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(
-            actor=acting_user,
-            action="aid_feed.revoke",
-            obj=feed,
-            before=before,
-            after=audit.snapshot(feed, ["revoked_at"]),
-        )
-    return feed
+    return feeds.revoke(feed, acting_user=acting_user)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import hash_token
 from pilote.aids import calendar, detection, matching, perms, services
 from pilote.aids.enums import Theme
 from pilote.aids.forms import CatalogueFilterForm, InformForm
 from pilote.aids.models import AidFeed, AidScheme, Dispatch
 from pilote.companies.models import Establishment
+from pilote.core import feeds
 from pilote.core.visibility import get_visible_or_404
 
 
@@ -43,29 +41,14 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def feed_url(token: str) -> str:
-    return settings.SITE_URL + reverse("aids:ics", kwargs={"token": token})
-
-
 @login_required
 def feed_settings(request: HttpRequest) -> HttpResponse:
     if not perms.can_use_feed(request.user):
         raise Http404
-    active = AidFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
-    url = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            active, token = services.feed_create(acting_user=request.user)
-            url = feed_url(token)  # shown in this response only
-        elif action == "revoke" and active is not None:
-            services.feed_revoke(acting_user=request.user, feed=active)
-            messages.success(request, "L'adresse d'abonnement est révoquée : elle ne répond plus.")
-            return redirect("aids:feed")
-        else:
-            return redirect("aids:feed")
-    webcal = "webcal://" + url.split("://", 1)[1] if url else None
-    return render(request, "aids/feed.html", {"active": active, "url": url, "webcal": webcal})
+    return feeds.settings_page(
+        request, model=AidFeed, create=services.feed_create, revoke=services.feed_revoke,
+        page="aids:feed", ics="aids:ics", template="aids/feed.html",
+    )  # fmt: skip
 
 
 @require_GET
@@ -73,16 +56,10 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: the secret address is the credential. Unknown, revoked, or its owner no
     longer a member → 404."""
-    feed = (
-        AidFeed.objects.active().select_related("user").filter(token_hash=hash_token(token)).first()
-    )
-    if feed is None or not perms.can_use_feed(feed.user):
+    if not perms.can_use_feed(feeds.owner(AidFeed, token)):
         raise Http404
     body = calendar.calls_calendar(AidScheme.objects.all())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="pilote-appels.ics"'
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return feeds.ics_response(body, "pilote-appels.ics")
 
 
 def _themes(request: HttpRequest) -> frozenset[str]:

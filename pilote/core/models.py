@@ -11,6 +11,26 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SecretFeedQuerySet(models.QuerySet):
+    def active(self) -> "SecretFeedQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class SecretFeed(TimeStampedModel):
+    """A secret calendar address (iCalendar): the address is the credential. Only the
+    SHA-256 of its token is stored; the token is shown once; revoking it makes it answer 404.
+    Each concrete feed declares its `user` field and its `audit_name` (pilote.core.feeds)."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = SecretFeedQuerySet.as_manager()
+    audit_name = ""  # « calendar_feed » → audit actions calendar_feed.create, .revoke
+
+    class Meta:
+        abstract = True
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
         return self.filter(

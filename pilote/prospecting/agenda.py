@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pilote.accounts.enums import Role
-from pilote.accounts.models import hash_token
+from pilote.core import feeds
 from pilote.prospecting import ical, perms, services
 from pilote.prospecting.models import CalendarFeed, CampaignTarget
 
@@ -99,49 +96,20 @@ def _local_day(target: CampaignTarget) -> dt.date:
     return timezone.localtime(target.planned_at).date()
 
 
-def feed_url(token: str) -> str:
-    return settings.SITE_URL + reverse("prospecting:ics", kwargs={"token": token})
-
-
 @login_required
 def feed_settings(request: HttpRequest) -> HttpResponse:
     """Create (and see once), replace or revoke one's secret calendar address."""
     if not perms.can_use_calendar(request.user):
         raise Http404
-    active = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
-    url = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            active, token = services.feed_create(acting_user=request.user)
-            url = feed_url(token)  # shown in this response only: never stored, never again
-        elif action == "revoke" and active is not None:
-            services.feed_revoke(acting_user=request.user, feed=active)
-            messages.success(request, "L'adresse d'abonnement est révoquée : elle ne répond plus.")
-            return redirect("prospecting:feed")
-        else:
-            return redirect("prospecting:feed")
-    webcal = "webcal://" + url.split("://", 1)[1] if url else None
-    return render(
-        request, "prospecting/feed.html", {"active": active, "url": url, "webcal": webcal}
-    )
+    return feeds.settings_page(
+        request, model=CalendarFeed, create=services.feed_create, revoke=services.feed_revoke,
+        page="prospecting:feed", ics="prospecting:ics", template="prospecting/feed.html",
+    )  # fmt: skip
 
 
 @require_GET
 @never_cache
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: the secret address is the credential. Unknown or revoked → 404."""
-    feed = (
-        CalendarFeed.objects.active()
-        .select_related("user")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if feed is None:
-        raise Http404
-    response = HttpResponse(
-        ical.visits_calendar(feed.user), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="pilote-visites.ics"'
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    user = feeds.owner(CalendarFeed, token)
+    return feeds.ics_response(ical.visits_calendar(user), "pilote-visites.ics")

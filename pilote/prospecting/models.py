@@ -7,15 +7,13 @@ campaign is (`CampaignTargetQuerySet.visible_to`).
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.core.models import TimeStampedModel
+from pilote.core.models import SecretFeed, TimeStampedModel
 from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 from pilote.prospecting.enums import VISIT_STATUSES, TargetStatus
 
@@ -187,17 +185,8 @@ class CampaignTarget(TimeStampedModel):
         return f"{self.campaign.get_absolute_url()}#cible-{self.pk}"
 
 
-class CalendarFeedQuerySet(models.QuerySet):
-    def active(self) -> CalendarFeedQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
-
-
-class CalendarFeed(TimeStampedModel):
-    """A secret calendar address (iCalendar) showing a user's visible visits.
-
-    The address is the credential: only the SHA-256 of its token is stored, it is shown once,
-    and revoking it makes it answer 404.
-    """
+class CalendarFeed(SecretFeed):
+    """A secret calendar address (iCalendar) showing a user's visible visits."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,10 +194,7 @@ class CalendarFeed(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="calendar_feeds",
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
-
-    objects = CalendarFeedQuerySet.as_manager()
+    audit_name = "calendar_feed"
 
     class Meta:
         verbose_name = "abonnement d'agenda"
@@ -216,7 +202,3 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Agenda de {self.user}"
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)

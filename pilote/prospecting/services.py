@@ -10,10 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.accounts.models import hash_token
 from pilote.accounts.scope import get_scope
 from pilote.companies.enums import EstablishmentState
-from pilote.core import audit
+from pilote.core import audit, feeds
 from pilote.core.enums import Visibility
 from pilote.prospecting import perms
 from pilote.prospecting.enums import TRANSITIONS, VISIT_STATUSES, TargetStatus
@@ -270,35 +269,13 @@ def weights_update(*, acting_user, territory, **weights: int) -> ScoringWeights:
     return row
 
 
-@transaction.atomic
 def feed_create(*, acting_user) -> tuple[CalendarFeed, str]:
     """A new secret calendar address for `acting_user`; the previous one stops working.
     Returns the feed and its token, which is shown once and never stored."""
     if not perms.can_use_calendar(acting_user):
         raise PermissionDenied("Votre compte n'a pas d'agenda de prospection.")
-    for feed in CalendarFeed.objects.filter(user=acting_user, revoked_at__isnull=True):
-        feed_revoke(acting_user=acting_user, feed=feed)
-    token = CalendarFeed.new_token()
-    feed = CalendarFeed.objects.create(user=acting_user, token_hash=hash_token(token))
-    audit.record(
-        actor=acting_user, action="calendar_feed.create", obj=feed, after=audit.snapshot(feed)
-    )
-    return feed, token
+    return feeds.create(CalendarFeed, acting_user=acting_user)
 
 
-@transaction.atomic
 def feed_revoke(*, acting_user, feed: CalendarFeed) -> CalendarFeed:
-    if feed.user_id != acting_user.pk:
-        raise PermissionDenied("Cet abonnement n'est pas le vôtre.")
-    if feed.revoked_at is None:
-        before = audit.snapshot(feed, ["revoked_at"])
-        feed.revoked_at = timezone.now()
-        feed.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(
-            actor=acting_user,
-            action="calendar_feed.revoke",
-            obj=feed,
-            before=before,
-            after=audit.snapshot(feed, ["revoked_at"]),
-        )
-    return feed
+    return feeds.revoke(feed, acting_user=acting_user)
