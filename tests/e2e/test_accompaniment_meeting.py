@@ -47,7 +47,9 @@ def test_manager_runs_a_meeting_on_the_guide(page, browser_errors, login_as, con
     expect(page.get_by_role("heading", level=1, name="Nouvel échange")).to_be_visible()
     page.get_by_role("combobox", name="Type d'échange").select_option(label="Visite sur site")
     page.locator("label", has_text=str(agent)).click()  # the EPCI agent came too
-    page.get_by_role("textbox", name="Compte rendu").fill("Visite de l'atelier de forge.")
+    page.get_by_role("textbox", name="Compte rendu (pour l'équipe)").fill(
+        "Visite de l'atelier de forge."
+    )
     page.get_by_role("spinbutton", name="Temps passé (en minutes)").fill("150")
     expect(page.get_by_role("checkbox", name=re.compile("Mener l'entretien"))).to_be_checked()
     page.get_by_role("button", name="Enregistrer").click()
