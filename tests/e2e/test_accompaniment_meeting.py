@@ -190,3 +190,41 @@ def test_accompaniment_pages_pass_axe(audit_context, axe_js, login_as):
     ]
     problems = [report(path, v) for path in paths if (v := audit(audit_context, axe_js, path))]
     assert not problems, "\n".join(problems)
+
+
+def test_an_interaction_entered_twice_is_deleted_after_confirmation(
+    page, browser_errors, login_as, context
+):
+    """Thursday: the EPCI agent sees the same visit twice on the establishment's page, writes
+    a message for the company on the first one and deletes the second."""
+    from tests.accompaniment.factories import NeedFactory, meeting_of, written_by
+
+    world = build_world()
+    agent = world.users["agent_e1"]
+    kept = meeting_of(world, author="agent_e1", summary="Visite de l'atelier")
+    twice = meeting_of(world, author="agent_e1", establishment=kept.establishment)
+    need = NeedFactory(
+        establishment=kept.establishment, interaction=twice, **written_by(world, "agent_e1")
+    )
+    login_as(context, agent)
+
+    page.goto(f"{kept.get_absolute_url()}modifier/")
+    page.get_by_role("textbox", name=re.compile("Message pour l'entreprise")).fill(
+        "Merci pour la visite ; nous revenons vers vous avec **Bpifrance**."
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".pilote-prose strong", has_text="Bpifrance")).to_be_visible()
+
+    page.goto(twice.get_absolute_url())
+    page.get_by_role("link", name="Supprimer l'échange").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Supprimer l'échange")
+    expect(page.get_by_text("sont conservés, sans lien avec lui")).to_be_visible()
+    page.get_by_role("button", name="Supprimer définitivement").click()
+
+    expect(page.get_by_text("L'échange est supprimé.")).to_be_visible()
+    assert list(Interaction.objects.all()) == [kept]
+    need.refresh_from_db()
+    assert need.interaction is None
+    kept.refresh_from_db()
+    assert "Bpifrance" in kept.company_summary
+    browser_errors.assert_none()
