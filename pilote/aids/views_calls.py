@@ -46,7 +46,8 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     if not perms.can_use_feed(request.user):
         raise Http404
     return feeds.settings_page(
-        request, model=AidFeed, create=services.feed_create, revoke=services.feed_revoke,
+        request, model=AidFeed, create_feed=services.feed_create,
+        revoke_feed=services.feed_revoke,
         page="aids:feed", ics="aids:ics", template="aids/feed.html",
     )  # fmt: skip
 

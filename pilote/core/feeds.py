@@ -65,23 +65,24 @@ def settings_page(
     request: HttpRequest,
     *,
     model: type[SecretFeed],
-    create: Callable[..., tuple[SecretFeed, str]],
-    revoke: Callable[..., SecretFeed],
+    create_feed: Callable[..., tuple[SecretFeed, str]],
+    revoke_feed: Callable[..., SecretFeed],
     page: str,
     ics: str,
     template: str,
 ) -> HttpResponse:
-    """Create (and see once), replace or revoke one's address. `create` and `revoke` are the
-    app's services (they check the permission); `page` and `ics` are URL names."""
+    """Create (and see once), replace or revoke one's address. `create_feed` and
+    `revoke_feed` are the app's services (they check the permission); `page` and `ics` are
+    URL names."""
     active = model.objects.filter(user=request.user, revoked_at__isnull=True).first()
     url = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            active, token = create(acting_user=request.user)
+            active, token = create_feed(acting_user=request.user)
             url = settings.SITE_URL + reverse(ics, kwargs={"token": token})  # shown once
         elif action == "revoke" and active is not None:
-            revoke(acting_user=request.user, feed=active)
+            revoke_feed(acting_user=request.user, feed=active)
             messages.success(request, "L'adresse d'abonnement est révoquée : elle ne répond plus.")
             return redirect(page)
         else:

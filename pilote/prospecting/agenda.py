@@ -102,7 +102,8 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     if not perms.can_use_calendar(request.user):
         raise Http404
     return feeds.settings_page(
-        request, model=CalendarFeed, create=services.feed_create, revoke=services.feed_revoke,
+        request, model=CalendarFeed, create_feed=services.feed_create,
+        revoke_feed=services.feed_revoke,
         page="prospecting:feed", ics="prospecting:ics", template="prospecting/feed.html",
     )  # fmt: skip
 
