@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pilote.core.context_processors.pilote",
+                "pilote.accounts.context_processors.pilote",
             ],
             "builtins": ["pilote.core.templatetags.pilote"],
         },
@@ -138,11 +138,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALIDITY = timedelta(days=envint("INVITATION_VALIDITY_DAYS", 7))
 
-# Lockout: 5 failed logins for one email (or from one address) within 15 minutes lock it
-# for 15 minutes. The address criterion stops password spraying across many accounts.
+# Lockout: 5 failed logins for one email from one address, or from one address whatever the
+# emails (password spraying), within 15 minutes lock that pair, or that address, for 15
+# minutes. Never an email alone: anyone knowing it could lock its owner out from everywhere.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "pilote.accounts.lockout.LockoutHandler"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pilote.accounts import views_home
 from pilote.core import views as core_views
 
 admin.site.site_header = "Pilote — administration technique"
@@ -8,7 +9,24 @@ admin.site.site_title = "Pilote"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("", include("pilote.core.urls")),
+    # The dashboard and the audit history read memberships: served by accounts, under the
+    # `core:` names every template uses.
+    path(
+        "",
+        include(
+            (
+                [
+                    path("", views_home.home, name="home"),
+                    path(
+                        "historique/<int:content_type_id>/<str:object_id>/",
+                        views_home.history,
+                        name="history",
+                    ),
+                ],
+                "core",
+            )
+        ),
+    ),
     path("comptes/", include("pilote.accounts.urls")),
     path("notes/", include("pilote.notes.urls")),
     path("contacts/", include("pilote.contacts.urls")),

@@ -16,7 +16,7 @@ from pilote.accompaniment.models import (
     Project,
     Referral,
 )
-from pilote.accompaniment.perms import can_record
+from pilote.accounts import access
 from pilote.companies.registry import TimelineEntry
 
 
@@ -87,7 +87,7 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
 
 
 def establishment_actions(user, establishment) -> list[tuple[str, str]]:
-    if establishment.epci is None or not can_record(user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(user, establishment.epci):
         return []
     url = f"{reverse('accompaniment:interaction_create')}?etablissement={establishment.siret}"
     return [

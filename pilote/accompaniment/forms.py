@@ -16,9 +16,9 @@ from pilote.accompaniment.enums import (
 )
 from pilote.accompaniment.models import Action, Diagnostic, Need, Project, Question, Referral
 from pilote.accompaniment.services import team_members
+from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
-from pilote.core.forms import FollowUpFilterForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

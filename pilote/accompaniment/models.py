@@ -31,8 +31,8 @@ from pilote.accompaniment.enums import (
     Theme,
     Urgency,
 )
+from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.core.models import TimeStampedModel
-from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 
 # --- The interview guide ------------------------------------------------------------------
 
@@ -219,6 +219,7 @@ class Interaction(FollowUpModel):
     )
 
     objects = InteractionQuerySet.as_manager()
+    shared_work = True  # the EPCI team's common work (pilote.accounts.access.can_edit)
 
     class Meta:
         verbose_name = "échange"
@@ -258,6 +259,7 @@ class Answer(FollowUpModel):
     choices = models.JSONField("choix", default=list, blank=True)
 
     objects = AnswerQuerySet.as_manager()
+    shared_work = True  # the EPCI team's common work (pilote.accounts.access.can_edit)
 
     class Meta:
         verbose_name = "réponse"
@@ -311,6 +313,8 @@ class CompanyRecord(FollowUpModel):
         on_delete=models.SET_NULL,
         related_name="%(class)ss",
     )
+
+    shared_work = True  # the EPCI team's common work (pilote.accounts.access.can_edit)
 
     class Meta:
         abstract = True
@@ -542,9 +546,10 @@ class AccompanimentLevelQuerySet(RecordQuerySet):
     search_fields = ("note",)
 
     def current(self) -> AccompanimentLevelQuerySet:
-        """The latest level of each establishment (by date of change, then by record)."""
+        """The latest level of each establishment among these records (by date of change,
+        then by record): after `visible_to(user)`, the latest the user may see."""
         latest = (
-            AccompanimentLevel.objects.filter(establishment=OuterRef("establishment"))
+            self.filter(establishment=OuterRef("establishment"))
             .order_by("-changed_on", "-pk")
             .values("pk")[:1]
         )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from pilote.accompaniment import forms, perms, services
+from pilote.accompaniment import forms, services
 from pilote.accompaniment.enums import GUIDE_THEMES
 from pilote.accompaniment.kinds import RECORD_KINDS
 from pilote.accompaniment.models import (
@@ -28,17 +28,18 @@ from pilote.accompaniment.models import (
     Project,
     Referral,
 )
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx, render_list
-from pilote.core.visibility import get_visible_or_404
 
 PAGE_SIZE = 25
 YES_NO_CHOICES = [(forms.YES, "Oui"), (forms.NO, "Non"), ("", "Sans réponse")]
 
 
 def _territory(request: HttpRequest):
-    return request.membership.territory if request.membership else None
+    return request.territory
 
 
 def _in_current_territory(request: HttpRequest, queryset):
@@ -81,7 +82,7 @@ def _interaction(request: HttpRequest, pk: int, *, editable: bool = False) -> In
         request.user,
         pk=pk,
     )  # fmt: skip
-    if editable and not perms.can_edit(request.user, interaction):
+    if editable and not access.can_edit(request.user, interaction):
         raise Http404
     return interaction
 
@@ -113,7 +114,7 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request, interactions, template="accompaniment/interaction_list.html",
         results="accompaniment/_interaction_results.html", page_size=PAGE_SIZE, form=form,
-        can_record=perms.can_record(request.user),
+        can_record=access.can_write_on(request.user),
     )  # fmt: skip
 
 
@@ -150,7 +151,7 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
     if not siret:
         raise Http404
     establishment = _establishment_in_territory(request, siret)
-    if establishment.epci is None or not perms.can_record(request.user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(request.user, establishment.epci):
         raise Http404
     initial = {"use_guide": request.GET.get("trame") == "1"}
     form = forms.InteractionForm(
@@ -193,8 +194,8 @@ def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from exc
         messages.success(request, "L'échange est supprimé.")
         return redirect(establishment)
-    produced = sum(
-        model.objects.filter(interaction=interaction).count()
+    produced = sum(  # what the reader may see: a private record of others is not counted
+        model.objects.visible_to(request.user).filter(interaction=interaction).count()
         for model in (Need, Project, Diagnostic, Referral, Action)
     )
     answers = interaction.answers.count()
@@ -324,7 +325,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": _question_rows(interaction),
             "records": _records_of(request, interaction),
             "record_kinds": RECORD_KINDS,
-            "can_edit": perms.can_edit(request.user, interaction),
+            "can_edit": access.can_edit(request.user, interaction),
         },
     )
 
@@ -343,10 +344,10 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     « Enregistrer les réponses » button saves them all."""
     interaction = _interaction(request, pk)
     if interaction.guide_version_id is None:
-        if not perms.can_edit(request.user, interaction):
+        if not access.can_edit(request.user, interaction):
             raise Http404
         return render(request, "accompaniment/meeting_start.html", {"interaction": interaction})
-    can_edit = perms.can_edit(request.user, interaction)
+    can_edit = access.can_edit(request.user, interaction)
     errors = {}
     if request.method == "POST":
         if not can_edit:

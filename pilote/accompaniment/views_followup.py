@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pilote.accompaniment import digest, report, services
 from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action, Interaction
-from pilote.core.visibility import get_visible_or_404
+from pilote.accounts.access import get_visible_or_404
 
 PAGE_SIZE = 25
 

@@ -21,7 +21,7 @@ THEME_ORDER = [t.value for t in GUIDE_THEMES]
 
 
 def _territory(request: HttpRequest):
-    territory = request.membership.territory if request.membership else None
+    territory = request.territory
     if not perms.can_read_guide(request.user, territory):
         raise Http404
     return territory

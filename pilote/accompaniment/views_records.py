@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pilote.accompaniment import forms, perms, services
+from pilote.accompaniment import forms, services
 from pilote.accompaniment.enums import Level
 from pilote.accompaniment.kinds import RECORD_KINDS, RecordKind
 from pilote.accompaniment.models import (
@@ -29,9 +29,10 @@ from pilote.accompaniment.views import (
     _safe_next,
     _territory,
 )
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx
-from pilote.core.visibility import get_visible_or_404
 
 
 def _kind(slug: str) -> RecordKind:
@@ -49,7 +50,7 @@ def _record(request: HttpRequest, kind: RecordKind, pk: int, *, editable: bool =
         request.user,
         pk=pk,
     )
-    if editable and not perms.can_edit(request.user, record):
+    if editable and not access.can_edit(request.user, record):
         raise Http404
     return record
 
@@ -137,7 +138,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "record": record,
             "fields": fields,
             "interaction": interaction,
-            "can_edit": perms.can_edit(request.user, record),
+            "can_edit": access.can_edit(request.user, record),
         },
     )
 
@@ -156,7 +157,7 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         siret = request.GET.get("etablissement") or request.POST.get("etablissement") or ""
         establishment = _establishment_in_territory(request, siret)
-    if establishment.epci is None or not perms.can_record(request.user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(request.user, establishment.epci):
         raise Http404
     compact = request.POST.get("compact") == "1"
     prefix = kind.slug if compact else None
@@ -273,11 +274,11 @@ def establishment_level(request: HttpRequest, siret: str) -> HttpResponse:
     establishment = _establishment_in_territory(request, siret)
     user = request.user
     if establishment.epci is None or not (
-        perms.can_record(user, establishment.epci)
+        access.can_write_on(user, establishment.epci)
         or AccompanimentLevel.objects.visible_to(user).filter(establishment=establishment).exists()
     ):
         raise Http404
-    can_record = perms.can_record(user, establishment.epci)
+    can_record = access.can_write_on(user, establishment.epci)
     form = forms.LevelForm(request.POST or None) if can_record else None
     if request.method == "POST":
         if form is None:

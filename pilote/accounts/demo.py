@@ -4,7 +4,7 @@ from pilote.accounts import services
 from pilote.accounts.enums import OrganisationKind as Kind
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation, User
-from pilote.territories.demo import HDC_SLUG
+from pilote.territories.demo import HDC_EPCI_SIRENS, HDC_NAME, HDC_SLUG
 from pilote.territories.models import Epci, Territory
 
 DEMO_PASSWORD = "pilote-demo-2026"
@@ -49,8 +49,20 @@ ACCOUNTS = [
 
 
 def load(*, out) -> int:
-    territory = Territory.objects.get(slug=HDC_SLUG)
     created = 0
+    territory = Territory.objects.filter(slug=HDC_SLUG).first()
+    if territory is None:
+        territory = services.territory_create(
+            acting_user=None,
+            name=HDC_NAME,
+            slug=HDC_SLUG,
+            epcis=list(Epci.objects.filter(siren__in=HDC_EPCI_SIRENS)),
+        )
+        created += 1
+    out.write(
+        f"Territoire {territory.name} : {territory.epcis.count()} EPCI, "
+        f"{territory.communes.count()} communes."
+    )
     by_short = {}
     for name, short, kind, siren in ORGANISATIONS:
         organisation = Organisation.objects.filter(name=name).first()
@@ -93,3 +105,8 @@ def print_accounts(out) -> None:
     out.write(f"Comptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD}) :")
     for email, _first, _last, short, role in ACCOUNTS:
         out.write(f"  {email:<36} {Role(role).label} — {short}")
+
+
+def summary(out) -> None:
+    """Printed by `load_demo` once every app is loaded."""
+    print_accounts(out)

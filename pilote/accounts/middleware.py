@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from pilote.accounts.models import Membership
+from pilote.accounts.scope import get_scope
 
 SESSION_KEY = "pilote_membership_id"
 
@@ -25,4 +28,8 @@ class CurrentMembershipMiddleware:
 
     def __call__(self, request):
         request.membership = current_membership(request)
+        # The territory shown (dashboard, directory, lists): the current membership's.
+        request.territory = request.membership.territory if request.membership else None
+        # Every territory the user is a member of (pages of other territories answer 404).
+        request.territory_ids = SimpleLazyObject(lambda: get_scope(request.user).territory_ids)
         return self.get_response(request)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -10,18 +9,13 @@ from django.utils import timezone
 
 from pilote.accounts.enums import OrganisationKind, Role
 from pilote.core.models import TimeStampedModel
-
-
-def _history_territories(user):
-    from pilote.accounts.scope import get_scope
-
-    return get_scope(user).history_territory_ids
+from pilote.core.tokens import hash_token  # noqa: F401  (re-exported for the services)
 
 
 class UserQuerySet(models.QuerySet):
-    def for_history(self, user) -> UserQuerySet:
-        """Accounts whose audit trail `user` may read: members of the territories they run."""
-        return self.filter(memberships__territory_id__in=_history_territories(user)).distinct()
+    def in_history_territories(self, territory_ids) -> UserQuerySet:
+        """Accounts of those territories: whose audit trail their TI managers may read."""
+        return self.filter(memberships__territory_id__in=territory_ids).distinct()
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -83,8 +77,8 @@ class OrganisationQuerySet(models.QuerySet):
     def in_territory(self, territory) -> OrganisationQuerySet:
         return self.filter(territories=territory)
 
-    def for_history(self, user) -> OrganisationQuerySet:
-        return self.filter(territories__in=_history_territories(user)).distinct()
+    def in_history_territories(self, territory_ids) -> OrganisationQuerySet:
+        return self.filter(territories__in=territory_ids).distinct()
 
 
 class Organisation(TimeStampedModel):
@@ -129,8 +123,8 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True)
 
-    def for_history(self, user) -> MembershipQuerySet:
-        return self.filter(territory_id__in=_history_territories(user))
+    def in_history_territories(self, territory_ids) -> MembershipQuerySet:
+        return self.filter(territory_id__in=territory_ids)
 
 
 class Membership(TimeStampedModel):
@@ -164,18 +158,14 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()}, {self.organisation} ({self.territory})"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True).filter(
             expires_at__gt=timezone.now()
         )
 
-    def for_history(self, user) -> InvitationQuerySet:
-        return self.filter(territory_id__in=_history_territories(user))
+    def in_history_territories(self, territory_ids) -> InvitationQuerySet:
+        return self.filter(territory_id__in=territory_ids)
 
 
 class Invitation(TimeStampedModel):

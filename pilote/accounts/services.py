@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accounts import perms
@@ -13,6 +12,7 @@ from pilote.accounts.models import Invitation, Membership, Organisation, User, h
 from pilote.accounts.scope import forget_scope
 from pilote.core import audit
 from pilote.core.emails import queue_email
+from pilote.territories.models import Territory
 
 
 @transaction.atomic
@@ -98,14 +98,14 @@ def invitation_create(
     Invitation.objects.pending().filter(
         email=email, organisation=organisation, territory=territory
     ).update(revoked_at=timezone.now())
-    token = Invitation.new_token()
     invitation = Invitation.objects.create(
         email=email,
         organisation=organisation,
         territory=territory,
         role=role,
         invited_by=acting_user,
-        token_hash=hash_token(token),
+        # No usable link yet: the email's task issues it (`invitation_link_issue`).
+        token_hash=hash_token(Invitation.new_token()),
         expires_at=timezone.now() + settings.INVITATION_VALIDITY,
     )
     audit.record(
@@ -114,18 +114,26 @@ def invitation_create(
         obj=invitation,
         after=audit.snapshot(invitation, ["email", "organisation", "territory", "role"]),
     )
-    queue_email(
-        "invitation",
-        to=[email],
-        context={
-            "invitation": invitation,
-            "inviter": acting_user,
-            "role_label": invitation.get_role_display(),
-            "accept_url": settings.SITE_URL
-            + reverse("accounts:invitation_accept", kwargs={"token": token}),
-        },
-    )
+    queue_email("accounts.invitation", invitation_id=invitation.pk)
     return invitation
+
+
+@transaction.atomic
+def invitation_link_issue(*, invitation_id: int) -> tuple[Invitation, str] | None:
+    """A new acceptance link for a pending invitation, issued when its email is sent
+    (`accounts.emails`), or None if the invitation is gone, used, revoked or expired.
+
+    Only its hash is stored: the raw token exists in that email alone, never in the database
+    nor in the task queue. An earlier link of the same invitation stops working.
+    """
+    invitation = Invitation.objects.pending().select_for_update().filter(pk=invitation_id).first()
+    if invitation is None:
+        return None
+    token = Invitation.new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    audit.record(actor=None, action="invitation.send", obj=invitation)
+    return invitation, token
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -194,3 +202,21 @@ def invitation_revoke(*, acting_user, invitation: Invitation) -> Invitation:
         after=audit.snapshot(invitation, ["revoked_at"]),
     )
     return invitation
+
+
+@transaction.atomic
+def territory_create(*, acting_user, name: str, slug: str, epcis) -> Territory:
+    """A new Territoire d'industrie and its member EPCIs (platform administrators)."""
+    if acting_user is not None and not perms.is_platform_admin(acting_user):
+        raise PermissionDenied("Seul un administrateur peut créer un Territoire d'industrie.")
+    if not epcis:
+        raise ValidationError("Un Territoire d'industrie compte au moins un EPCI.")
+    territory = Territory.objects.create(name=name, slug=slug)
+    territory.epcis.set(epcis)
+    audit.record(
+        actor=acting_user,
+        action="territory.create",
+        obj=territory,
+        after={**audit.snapshot(territory), "epcis": [e.pk for e in epcis]},
+    )
+    return territory

@@ -20,9 +20,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.aids.enums import CLOSING_SOON_DAYS, CallStatus, Level, Schema, Theme, WindowKind
 from pilote.core.models import SecretFeed, TimeStampedModel
-from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 
 ALL_SECTORS = "tous secteurs d'activité"
 

@@ -5,8 +5,9 @@
   territories of the instance, and every change is audited).
 - Matching and detection read the establishments of the current territory: its members.
 - « Informer les EPCI » is the TI manager's, for the territory they run.
-- Internal notes and dispatches are follow-up: `visible_to` reads them; notes are written
-  on the EPCIs one may write on (TI manager: the territory's, agent: their own).
+- Internal notes and dispatches are follow-up under the access layer
+  (`pilote.accounts.access`): read through `visible_to`, written with `can_write_on` /
+  `can_edit`.
 - Saved searches, subscriptions and calendar addresses belong to their owner alone.
 """
 
@@ -32,24 +33,6 @@ def is_member(user, territory) -> bool:
 
 def can_inform_epcis(user, territory) -> bool:
     return territory is not None and is_ti_manager(user, territory)
-
-
-def writable_epci_ids(user) -> frozenset[str]:
-    scope = get_scope(user)
-    return scope.managed_epci_ids | scope.agent_epci_ids
-
-
-def can_write_note(user, epci=None) -> bool:
-    writable = writable_epci_ids(user)
-    return bool(writable) if epci is None else epci.pk in writable
-
-
-def can_edit_note(user, note) -> bool:
-    scope = get_scope(user)
-    return note.epci_id in scope.managed_epci_ids or (
-        note.epci_id in writable_epci_ids(user)
-        and note.author_organisation_id in scope.author_org_ids
-    )
 
 
 def can_save_searches(user) -> bool:

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pilote.accounts import access
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, User, hash_token
-from pilote.accounts.scope import get_scope
-from pilote.aids import emails, etalab, perms
+from pilote.aids import etalab, perms
 from pilote.aids.detection import Detection
 from pilote.aids.enums import Schema
 from pilote.aids.models import (
@@ -31,6 +31,7 @@ from pilote.aids.models import (
     Subscription,
 )
 from pilote.core import audit, feeds
+from pilote.core.emails import queue_email
 
 # Fields a person edits on the scheme form (the etalab ones and the team's).
 SCHEME_FIELDS = [*etalab.model_fields(Schema.PRO), "themes", "level", "is_demo"]
@@ -256,7 +257,7 @@ def catalogue_import(*, acting_user, stream, wet_run: bool = True) -> ImportRepo
 
 @transaction.atomic
 def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: str) -> SchemeNote:
-    if not perms.can_write_note(acting_user, epci):
+    if not access.can_write_on(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
     note = SchemeNote.objects.create(
         scheme=scheme,
@@ -264,7 +265,7 @@ def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: 
         body=body,
         visibility=visibility,
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+        author_organisation_id=access.writing_organisation_id(acting_user, epci),
     )
     audit.record(
         actor=acting_user, action="scheme_note.create", obj=note, after=audit.snapshot(note)
@@ -274,7 +275,7 @@ def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: 
 
 @transaction.atomic
 def note_update(*, acting_user, note: SchemeNote, body: str, visibility: str) -> SchemeNote:
-    if not perms.can_edit_note(acting_user, note):
+    if not access.can_edit(acting_user, note):
         raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
     before = audit.snapshot(note, ["body", "visibility"])
     note.body, note.visibility = body, visibility
@@ -322,7 +323,6 @@ def inform_epcis(
     was sent as a `Dispatch` of that EPCI (visibility « EPCI concerné »)."""
     if not perms.can_inform_epcis(acting_user, territory):
         raise PermissionDenied("Seul le chef de projet TI informe les EPCI.")
-    scope = get_scope(acting_user)
     report = InformReport()
     for group in detection.groups:
         epci = group.epci
@@ -341,7 +341,7 @@ def inform_epcis(
             message=message,
             recipients=recipients,
             author=acting_user,
-            author_organisation_id=scope.writing_organisation_id(epci.pk),
+            author_organisation_id=access.writing_organisation_id(acting_user, epci),
         )
         DispatchLine.objects.bulk_create(
             DispatchLine(dispatch=dispatch, establishment=line.establishment, reasons=line.reasons)
@@ -354,18 +354,10 @@ def inform_epcis(
             after=audit.snapshot(dispatch),
             extra={"establishments": [line.establishment.siret for line in group.lines]},
         )
-        emails.queue(
-            "detection",
-            to=recipients,
-            context={
-                "scheme": detection.scheme,
-                "rule": detection.rule,
-                "epci": epci,
-                "lines": group.lines,
-                "message": message,
-                "sender": acting_user,
-                "dispatch": dispatch,
-            },
+        queue_email(
+            "aids.detection",
+            dispatch_id=dispatch.pk,
+            to_check=[line.establishment.pk for line in group.lines if line.to_check],
         )
         report.dispatches.append(dispatch)
     return report
@@ -433,15 +425,13 @@ def subscribe(*, acting_user, search: SavedSearch, email: str) -> Subscription:
     if not created and subscription.unsubscribed_at is None and subscription.confirmed_at:
         return subscription
     subscription.unsubscribed_at = None
-    token = ""
+    # No confirmation link yet (an earlier one stops working): the email's task issues it.
+    subscription.confirm_token_hash = ""
     if user is not None:
         subscription.user = user
         subscription.confirmed_at = subscription.confirmed_at or timezone.now()
-        subscription.confirm_token_hash = ""
     else:
-        token = secrets.token_urlsafe(32)
         subscription.confirmed_at = None
-        subscription.confirm_token_hash = hash_token(token)
     subscription.save()
     audit.record(
         actor=acting_user,
@@ -449,13 +439,31 @@ def subscribe(*, acting_user, search: SavedSearch, email: str) -> Subscription:
         obj=subscription,
         after=audit.snapshot(subscription),
     )
-    if token:
-        emails.queue(
-            "confirm",
-            to=[email],
-            context={"search": search, "owner": acting_user, "token": token},
-        )
+    if user is None:
+        queue_email("aids.confirm", subscription_id=subscription.pk)
     return subscription
+
+
+@transaction.atomic
+def subscription_confirmation_issue(*, subscription_id: int) -> tuple[Subscription, str] | None:
+    """A new confirmation link for an outside address, issued when its email is sent
+    (`aids.emails`), or None if the subscription is gone, confirmed or unsubscribed.
+
+    Only its hash is stored: the raw token exists in that email alone, never in the database
+    nor in the task queue.
+    """
+    subscription = (
+        Subscription.objects.select_for_update()
+        .filter(pk=subscription_id, confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+        .first()
+    )
+    if subscription is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    subscription.confirm_token_hash = hash_token(token)
+    subscription.save(update_fields=["confirm_token_hash", "updated_at"])
+    audit.record(actor=None, action="subscription.confirmation_send", obj=subscription)
+    return subscription, token
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.aids import calendar, etalab, perms, services
 from pilote.aids.enums import CallStatus, Schema
 from pilote.aids.forms import (
@@ -28,7 +30,6 @@ from pilote.aids.forms import (
 )
 from pilote.aids.models import AidScheme, CallWindow, Dispatch, SchemeNote
 from pilote.core.htmx import render_list
-from pilote.core.visibility import get_visible_or_404
 from pilote.territories.models import Epci
 
 PAGE_SIZE = 30
@@ -116,10 +117,10 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": scheme.status(today),
             "windows": [(w, w.status(today)) for w in scheme.effective_windows()],
             "stored_windows": list(scheme.windows.all()),
-            "notes": [(n, perms.can_edit_note(request.user, n)) for n in notes],
+            "notes": [(n, access.can_edit(request.user, n)) for n in notes],
             "dispatches": dispatches,
             "can_edit": perms.can_edit_catalogue(request.user),
-            "can_write_note": perms.can_write_note(request.user),
+            "can_write_note": access.can_write_on(request.user),
             "can_detect": membership is not None
             and perms.is_member(request.user, membership.territory),
         },
@@ -209,15 +210,14 @@ def window_delete(request: HttpRequest, pk: int, window_pk: int) -> HttpResponse
 
 
 def _writable_epcis(request: HttpRequest):
-    territory = request.membership.territory if request.membership else None
-    if territory is None:
+    if request.territory is None:
         return Epci.objects.none()
-    return Epci.objects.in_territory(territory).filter(pk__in=perms.writable_epci_ids(request.user))
+    return access.writable_epcis(request.user, territory=request.territory)
 
 
 @login_required
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
-    if not perms.can_write_note(request.user):
+    if not access.can_write_on(request.user):
         raise Http404
     scheme = _scheme(pk)
     epcis = _writable_epcis(request)
@@ -232,7 +232,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(SchemeNote.objects.select_related("scheme"), request.user, pk=pk)
-    if not perms.can_edit_note(request.user, note):
+    if not access.can_edit(request.user, note):
         raise Http404
     form = NoteForm(request.POST or None, epcis=Epci.objects.filter(pk=note.epci_id), note=note)
     if request.method == "POST" and form.is_valid():
@@ -256,16 +256,15 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["file"].read()
+        wet_run = request.POST.get("action") == "import"
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("file", "Le fichier n'est pas en UTF-8.")
-        else:
-            wet_run = request.POST.get("action") == "import"
+            text = etalab.decode(form.cleaned_data["file"].read())
             report = services.catalogue_import(
                 acting_user=request.user, stream=io.StringIO(text, newline=""), wet_run=wet_run
             )
+        except etalab.CatalogueError as error:  # the import is one transaction: nothing kept
+            form.add_error("file", f"{error} Rien n'a été importé.")
+        else:
             if wet_run:
                 messages.success(
                     request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from pilote.accounts.access import get_visible_or_404
 from pilote.accounts.enums import Role
 from pilote.aids import calendar, detection, matching, perms, services
 from pilote.aids.enums import Theme
@@ -17,15 +18,14 @@ from pilote.aids.forms import CatalogueFilterForm, InformForm
 from pilote.aids.models import AidFeed, AidScheme, Dispatch
 from pilote.companies.models import Establishment
 from pilote.core import feeds
-from pilote.core.visibility import get_visible_or_404
 
 
 def _territory(request: HttpRequest):
     """The current territory, for pages that read its establishments (members only)."""
-    membership = request.membership
-    if membership is None or not perms.is_member(request.user, membership.territory):
+    territory = request.territory
+    if territory is None or not perms.is_member(request.user, territory):
         raise Http404("Aucun territoire n'est associé à votre compte.")
-    return membership.territory
+    return territory
 
 
 @login_required

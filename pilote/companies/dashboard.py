@@ -10,7 +10,7 @@ from pilote.core.dashboard import panel
 @panel(roles=list(Role), order=40, template="companies/_dashboard.html")
 def company_base(request) -> dict:
     """Public SIRENE figures of the territory: the same for every member."""
-    territory = request.membership.territory
+    territory = request.territory
     active = Establishment.objects.filter(
         epci__territories=territory, state=EstablishmentState.ACTIVE
     )

@@ -65,9 +65,9 @@ class DirectoryPaginator(Paginator):
 
 
 def _territory(request: HttpRequest):
-    if request.membership is None:
+    if request.territory is None:
         raise Http404("Aucun territoire n'est associé à votre compte.")
-    return request.membership.territory
+    return request.territory
 
 
 def _filtered(request: HttpRequest):

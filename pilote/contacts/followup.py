@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
+from pilote.accounts import access
 from pilote.companies.registry import TimelineEntry
 from pilote.contacts.models import Contact
-from pilote.contacts.perms import can_create_contact
 
 
 def followed_establishments(user):
@@ -29,7 +29,7 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
 
 
 def establishment_actions(user, establishment) -> list[tuple[str, str]]:
-    if establishment.epci is None or not can_create_contact(user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(user, establishment.epci):
         return []
     url = f"{reverse('contacts:create')}?etablissement={establishment.siret}"
     return [("Ajouter un contact", url)]

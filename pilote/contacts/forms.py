@@ -2,11 +2,12 @@ import re
 
 from django import forms
 
+from pilote.accounts import access
+from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.accounts.scope import get_scope
 from pilote.companies.models import Establishment
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
-from pilote.core.forms import FollowUpFilterForm
 
 PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,24}$")
 
@@ -60,8 +61,9 @@ class ContactForm(forms.ModelForm):
             .select_related("company", "commune")
             .order_by("-is_head_office", "siret")
         )
-        writable = scope.managed_epci_ids | scope.agent_epci_ids
-        self.fields["main_establishment"].queryset = sites.filter(epci_id__in=writable)
+        self.fields["main_establishment"].queryset = sites.filter(
+            epci_id__in=access.writable_epci_ids(user)
+        )
         self.fields["establishments"].queryset = sites
         self.fields["source"].widget.attrs["list"] = "sources-courantes"
         self.fields["visibility"].choices = Visibility.explained_choices()

@@ -5,8 +5,8 @@ import datetime as dt
 from django.db import models
 from django.urls import reverse
 
+from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.contacts.enums import LegalBasis
-from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 
 # DESIGN.md §4: prospects' data is kept 3 years after the last contact with them.
 RETENTION_YEARS = 3

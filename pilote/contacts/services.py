@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pilote.accounts import access
 from pilote.accounts.scope import get_scope
-from pilote.contacts import perms
 from pilote.contacts.enums import LegalBasis
 from pilote.contacts.models import Contact
 from pilote.core import audit
@@ -65,7 +65,7 @@ def contact_create(
     author's organisation for that EPCI (the EPCI itself for its agents, the CCI for the TI
     manager)."""
     epci = main_establishment.epci
-    if epci is None or not perms.can_create_contact(acting_user, epci):
+    if epci is None or not access.can_write_on(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas ajouter de contact pour cet établissement.")
     if not source.strip():
         raise ValidationError("La source du contact est obligatoire.")
@@ -91,7 +91,7 @@ def contact_create(
         visibility=visibility,
         last_activity_at=timezone.now(),
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+        author_organisation_id=access.writing_organisation_id(acting_user, epci),
     )
     contact.establishments.set(sites)
     audit.record(actor=acting_user, action="contact.create", obj=contact, after=_snapshot(contact))
@@ -101,7 +101,7 @@ def contact_create(
 @transaction.atomic
 def contact_update(*, acting_user, contact: Contact, establishments=None, **changes) -> Contact:
     """`establishments` (when given) replaces the sites; the main one is always kept."""
-    if not perms.can_edit_contact(acting_user, contact):
+    if not access.can_edit(acting_user, contact):
         raise PermissionDenied("Vous ne pouvez pas modifier ce contact.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -110,7 +110,7 @@ def contact_update(*, acting_user, contact: Contact, establishments=None, **chan
         raise ValidationError("La source du contact est obligatoire.")
     main = changes.get("main_establishment", contact.main_establishment)
     if main.epci_id != contact.epci_id and (
-        main.epci is None or not perms.can_create_contact(acting_user, main.epci)
+        main.epci is None or not access.can_write_on(acting_user, main.epci)
     ):
         raise PermissionDenied("Vous ne pouvez pas rattacher ce contact à cet EPCI.")
     if establishments is None:
@@ -169,7 +169,7 @@ def contact_erase(*, acting_user, contact: Contact, reason: str = "demande de la
     number, the company's SIREN and the reason. `acting_user=None` is the system (the
     retention purge).
     """
-    if acting_user is not None and not perms.can_edit_contact(acting_user, contact):
+    if acting_user is not None and not access.can_edit(acting_user, contact):
         raise PermissionDenied("Vous ne pouvez pas effacer ce contact.")
     pk, siren = contact.pk, contact.company.siren
     placeholder = Contact(pk=pk)  # its str() is « Contact n°… »: no personal value
@@ -197,7 +197,7 @@ def _erased(value):
 def contact_export_personal_data(*, acting_user, contact: Contact) -> dict[str, Any]:
     """Everything Pilote holds about the person (RGPD right of access): their record and
     the audit events about it."""
-    if acting_user is not None and not perms.can_edit_contact(acting_user, contact):
+    if acting_user is not None and not access.can_edit(acting_user, contact):
         raise PermissionDenied("Vous ne pouvez pas exporter les données de ce contact.")
     sites = contact.establishments.select_related("company").order_by("siret")
     events = AuditEvent.objects.for_object(contact).order_by("at", "id")

@@ -6,20 +6,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.companies.models import Establishment
-from pilote.contacts import perms, services
+from pilote.contacts import services
 from pilote.contacts.forms import ContactFilterForm, ContactForm
 from pilote.contacts.models import Contact
 from pilote.core.csv import csv_response
 from pilote.core.htmx import render_list
-from pilote.core.visibility import get_visible_or_404
 
 PAGE_SIZE = 25
 SOURCES = ["Salon", "Site web de l'entreprise", "Carte de visite", "Recommandation", "Annuaire"]
 
 
 def _filtered_contacts(request: HttpRequest):
-    territory = request.membership.territory if request.membership else None
+    territory = request.territory
     form = ContactFilterForm(request.GET or None, territory=territory)
     contacts = form.filter(
         Contact.objects.visible_to(request.user).select_related(
@@ -34,7 +35,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form, contacts = _filtered_contacts(request)
     return render_list(
         request, contacts, template="contacts/list.html", results="contacts/_results.html",
-        page_size=PAGE_SIZE, form=form, can_create=perms.can_create_contact(request.user),
+        page_size=PAGE_SIZE, form=form, can_create=access.can_write_on(request.user),
     )  # fmt: skip
 
 
@@ -87,13 +88,13 @@ def _establishment_from(request: HttpRequest, siret: str) -> Establishment:
 
 @login_required
 def contact_create(request: HttpRequest) -> HttpResponse:
-    if not perms.can_create_contact(request.user):
+    if not access.can_write_on(request.user):
         raise Http404
     siret = (request.GET.get("etablissement") or request.POST.get("etablissement") or "").strip()
     if not siret:
         return render(request, "contacts/choose_establishment.html")
     establishment = _establishment_from(request, siret.replace(" ", ""))
-    if establishment.epci is None or not perms.can_create_contact(request.user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(request.user, establishment.epci):
         raise Http404
     form = ContactForm(
         request.POST or None,
@@ -138,7 +139,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "sites": sites,
-            "can_edit": perms.can_edit_contact(request.user, contact),
+            "can_edit": access.can_edit(request.user, contact),
         },
     )
 
@@ -148,7 +149,7 @@ def _editable_or_404(request: HttpRequest, pk: int) -> Contact:
     contact = get_visible_or_404(
         Contact.objects.select_related("company", "epci"), request.user, pk=pk
     )
-    if not perms.can_edit_contact(request.user, contact):
+    if not access.can_edit(request.user, contact):
         raise Http404
     return contact
 

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 @dataclass(frozen=True)
 class Panel:
     name: str
-    roles: frozenset[str]
+    roles: frozenset[str] | None  # None: every role
     order: int
     template: str
     build: Callable[[HttpRequest], dict | None]
@@ -28,10 +28,14 @@ class Panel:
 _PANELS: dict[str, Panel] = {}
 
 
-def panel(*, roles: Iterable[str], template: str, order: int = 100):
+def panel(*, roles: Iterable[str] | None, template: str, order: int = 100):
+    """Register a dashboard panel for the given roles (None: every role)."""
+
     def register(build: Callable[[HttpRequest], dict | None]):
         name = f"{build.__module__}.{build.__name__}"
-        _PANELS[name] = Panel(name, frozenset(roles), order, template, build)
+        _PANELS[name] = Panel(
+            name, None if roles is None else frozenset(roles), order, template, build
+        )
         return build
 
     return register
@@ -43,7 +47,7 @@ def panels_for(request: HttpRequest) -> list[tuple[Panel, dict]]:
         return []
     shown = []
     for p in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
-        if membership.role in p.roles:
+        if p.roles is None or membership.role in p.roles:
             context = p.build(request)
             if context is not None:
                 shown.append((p, context))

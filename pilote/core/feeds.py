@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.accounts.models import hash_token
 from pilote.core import audit
 from pilote.core.models import SecretFeed
+from pilote.core.tokens import hash_token
 
 
 @transaction.atomic

@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
+from pilote.accounts import access
 from pilote.companies.registry import TimelineEntry
 from pilote.notes.models import Note
-from pilote.notes.perms import can_create_note
 
 
 def followed_establishments(user):
@@ -28,6 +28,6 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
 
 
 def establishment_actions(user, establishment) -> list[tuple[str, str]]:
-    if establishment.epci is None or not can_create_note(user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(user, establishment.epci):
         return []
     return [("Ajouter une note", f"{reverse('notes:create')}?etablissement={establishment.siret}")]

@@ -1,10 +1,9 @@
 from django import forms
 
+from pilote.accounts import access
+from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.core.enums import Visibility
-from pilote.core.forms import FollowUpFilterForm
 from pilote.notes.models import Note
-from pilote.notes.perms import writable_epci_ids
-from pilote.territories.models import Epci
 
 
 class NoteForm(forms.ModelForm):
@@ -18,11 +17,11 @@ class NoteForm(forms.ModelForm):
 
     def __init__(self, *args, user, establishment=None, **kwargs):
         super().__init__(*args, **kwargs)
-        writable = Epci.objects.filter(pk__in=writable_epci_ids(user))
-        if establishment is not None:  # a note about an establishment goes to its EPCI
-            writable = writable.filter(pk=establishment.epci_id)
-            self.initial["epci"] = establishment.epci_id
-        self.fields["epci"].queryset = writable
+        # A note about an establishment goes to its EPCI.
+        epci = establishment.epci_id if establishment is not None else None
+        if epci is not None:
+            self.initial["epci"] = epci
+        self.fields["epci"].queryset = access.writable_epcis(user, epci=epci)
         self.fields["epci"].empty_label = None
         self.fields["visibility"].choices = Visibility.explained_choices()
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.urls import reverse
 
-from pilote.core.visibility import FollowUpModel, VisibleQuerySet
+from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 
 
 class NoteQuerySet(VisibleQuerySet):

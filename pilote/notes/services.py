@@ -1,9 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from pilote.accounts.scope import get_scope
+from pilote.accounts import access
 from pilote.core import audit
-from pilote.notes import perms
 from pilote.notes.models import Note
 
 EDITABLE_FIELDS = ["title", "body", "visibility", "epci"]
@@ -18,7 +17,7 @@ def note_create(
     belongs to the establishment's EPCI."""
     if establishment is not None and establishment.epci_id != epci.pk:
         raise PermissionDenied("Une note sur un établissement relève de l'EPCI de celui-ci.")
-    if not perms.can_create_note(acting_user, epci):
+    if not access.can_write_on(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas écrire de note pour cet EPCI.")
     note = Note.objects.create(
         epci=epci,
@@ -27,7 +26,7 @@ def note_create(
         body=body,
         visibility=visibility,
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+        author_organisation_id=access.writing_organisation_id(acting_user, epci),
     )
     audit.record(actor=acting_user, action="note.create", obj=note, after=audit.snapshot(note))
     return note
@@ -35,9 +34,9 @@ def note_create(
 
 @transaction.atomic
 def note_update(*, acting_user, note: Note, **changes) -> Note:
-    if not perms.can_edit_note(acting_user, note):
+    if not access.can_edit(acting_user, note):
         raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
-    if "epci" in changes and not perms.can_create_note(acting_user, changes["epci"]):
+    if "epci" in changes and not access.can_write_on(acting_user, changes["epci"]):
         raise PermissionDenied("Vous ne pouvez pas rattacher cette note à cet EPCI.")
     before = audit.snapshot(note, EDITABLE_FIELDS)
     for field, value in changes.items():

@@ -4,11 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import render_list
-from pilote.core.visibility import get_visible_or_404
-from pilote.notes import perms, services
+from pilote.notes import services
 from pilote.notes.forms import NoteFilterForm, NoteForm
 from pilote.notes.models import Note
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 25
 
 
 def _filtered_notes(request: HttpRequest):
-    territory = request.membership.territory if request.membership else None
+    territory = request.territory
     form = NoteFilterForm(request.GET or None, territory=territory)
     notes = form.filter(
         Note.objects.visible_to(request.user).select_related(
@@ -31,7 +32,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
     form, notes = _filtered_notes(request)
     return render_list(
         request, notes, template="notes/list.html", results="notes/_results.html",
-        page_size=PAGE_SIZE, form=form, can_create=perms.can_create_note(request.user),
+        page_size=PAGE_SIZE, form=form, can_create=access.can_write_on(request.user),
     )  # fmt: skip
 
 
@@ -63,7 +64,7 @@ def _establishment_from(request: HttpRequest):
     siret = request.GET.get("etablissement") or request.POST.get("etablissement")
     if not siret:
         return None
-    territory = request.membership.territory if request.membership else None
+    territory = request.territory
     return get_object_or_404(
         Establishment.objects.select_related("epci"),
         siret=siret,
@@ -73,7 +74,7 @@ def _establishment_from(request: HttpRequest):
 
 @login_required
 def note_create(request: HttpRequest) -> HttpResponse:
-    if not perms.can_create_note(request.user):
+    if not access.can_write_on(request.user):
         raise Http404
     establishment = _establishment_from(request)
     form = NoteForm(request.POST or None, user=request.user, establishment=establishment)
@@ -96,14 +97,14 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "notes/detail.html",
-        {"note": note, "can_edit": perms.can_edit_note(request.user, note)},
+        {"note": note, "can_edit": access.can_edit(request.user, note)},
     )
 
 
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(Note, request.user, pk=pk)
-    if not perms.can_edit_note(request.user, note):
+    if not access.can_edit(request.user, note):
         raise Http404
     form = NoteForm(
         request.POST or None, instance=note, user=request.user, establishment=note.establishment

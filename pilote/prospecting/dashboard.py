@@ -1,10 +1,10 @@
 from django.utils import timezone
 
+from pilote.accounts import access
 from pilote.accounts.enums import Role
 from pilote.core.dashboard import panel
 from pilote.prospecting.agenda import monday_of, week_visits
 from pilote.prospecting.models import CampaignTarget
-from pilote.prospecting.perms import can_create_campaign
 from pilote.prospecting.scoring import Scorer
 
 NEXT_ON_DASHBOARD = 5
@@ -36,5 +36,5 @@ def prospecting(request) -> dict:
     return {
         "visits": list(visits),
         "targets": list(best),
-        "can_create": can_create_campaign(request.user),
+        "can_create": access.can_write_on(request.user),
     }

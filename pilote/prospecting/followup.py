@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.accounts import access
 from pilote.companies.registry import TimelineEntry
 from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.models import CampaignTarget
-from pilote.prospecting.perms import can_create_campaign
 
 
 def met_establishments(user):
@@ -45,7 +45,7 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
 
 
 def establishment_actions(user, establishment) -> list[tuple[str, str]]:
-    if establishment.epci is None or not can_create_campaign(user, establishment.epci):
+    if establishment.epci is None or not access.can_write_on(user, establishment.epci):
         return []
     url = reverse("prospecting:target_establishment", kwargs={"siret": establishment.siret})
     return [("Ajouter à une campagne", url)]
@@ -53,6 +53,6 @@ def establishment_actions(user, establishment) -> list[tuple[str, str]]:
 
 def directory_actions(user) -> list[tuple[str, str]]:
     """Buttons under a directory search; the directory appends its query string."""
-    if not can_create_campaign(user):
+    if not access.can_write_on(user):
         return []
     return [("Ajouter ces établissements à une campagne", reverse("prospecting:from_directory"))]

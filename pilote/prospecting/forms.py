@@ -4,15 +4,15 @@ from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 
+from pilote.accounts import access
+from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.accounts.enums import Role
 from pilote.accounts.models import User
 from pilote.companies.forms import DirectoryFilterForm
 from pilote.core.enums import Visibility
-from pilote.core.forms import FollowUpFilterForm
 from pilote.prospecting.enums import TRANSITIONS, TargetStatus
 from pilote.prospecting.models import Campaign, ScoringWeights
-from pilote.prospecting.perms import writable_epci_ids
-from pilote.territories.models import Commune, Epci
+from pilote.territories.models import Commune
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -55,9 +55,7 @@ class CampaignForm(forms.ModelForm):
             epci = self.instance.epci
         else:
             epci = None
-            self.fields["epci"].queryset = Epci.objects.in_territory(territory).filter(
-                pk__in=writable_epci_ids(user)
-            )
+            self.fields["epci"].queryset = access.writable_epcis(user, territory=territory)
             self.fields["epci"].empty_label = None
         self.fields["owner"].queryset = campaign_workers(territory, epci)
         self.fields["owner"].required = True

@@ -13,8 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.core.models import SecretFeed, TimeStampedModel
-from pilote.core.visibility import FollowUpModel, VisibleQuerySet
 from pilote.prospecting.enums import VISIT_STATUSES, TargetStatus
 
 
@@ -88,6 +88,7 @@ class Campaign(FollowUpModel):
     description = models.TextField("description", blank=True)
 
     objects = CampaignQuerySet.as_manager()
+    shared_work = True  # the EPCI team's common work (pilote.accounts.access.can_edit)
 
     class Meta:
         verbose_name = "campagne de prospection"

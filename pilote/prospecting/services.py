@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.accounts.scope import get_scope
+from pilote.accounts import access
 from pilote.companies.enums import EstablishmentState
 from pilote.core import audit, feeds
 from pilote.core.enums import Visibility
@@ -32,7 +32,7 @@ def _check_period(starts_on: dt.date, ends_on: dt.date) -> None:
 
 def _check_worker(user, campaign: Campaign, field: str, what: str) -> None:
     """The owner, or the person a target is assigned to, must be able to work the campaign."""
-    if user is not None and not perms.can_edit_campaign(user, campaign):
+    if user is not None and not access.can_edit(user, campaign):
         raise ValidationError({field: f"{user} ne peut pas {what} cette campagne."})
 
 
@@ -51,7 +51,7 @@ def campaign_create(
 ) -> Campaign:
     """A campaign of one EPCI of `territory`, filed under the author's organisation for that
     EPCI (the EPCI itself for its agents, the TI manager's CCI otherwise)."""
-    if not perms.can_create_campaign(acting_user, epci):
+    if not access.can_write_on(acting_user, epci):
         raise PermissionDenied("Vous ne pouvez pas créer de campagne pour cet EPCI.")
     if not territory.epcis.filter(pk=epci.pk).exists():
         raise PermissionDenied("Cet EPCI n'est pas membre de ce Territoire d'industrie.")
@@ -66,7 +66,7 @@ def campaign_create(
         description=description,
         visibility=visibility,
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+        author_organisation_id=access.writing_organisation_id(acting_user, epci),
     )
     _check_worker(campaign.owner, campaign, "owner", "piloter")
     campaign.save()
@@ -79,7 +79,7 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(*, acting_user, campaign: Campaign, **changes) -> Campaign:
     """Change name, period, owner, description or visibility (a campaign keeps its EPCI)."""
-    if not perms.can_edit_campaign(acting_user, campaign):
+    if not access.can_edit(acting_user, campaign):
         raise PermissionDenied("Vous ne pouvez pas modifier cette campagne.")
     before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
     for field, value in changes.items():
@@ -134,7 +134,7 @@ def targets_add(
     `limit` rows are read (`MAX_TARGETS_PER_ADD` by default). Closed establishments and
     existing targets are skipped.
     """
-    if not perms.can_edit_campaign(acting_user, campaign):
+    if not access.can_edit(acting_user, campaign):
         raise PermissionDenied("Vous ne pouvez pas modifier cette campagne.")
     limit = limit or MAX_TARGETS_PER_ADD
     offered = list(establishments[: limit + 1])
@@ -187,7 +187,7 @@ def target_update_status(
     the visit statuses takes the visit off the calendar. `note=None` and an omitted
     `assigned_to` leave those fields as they are."""
     campaign = target.campaign
-    if not perms.can_edit_campaign(acting_user, campaign):
+    if not access.can_edit(acting_user, campaign):
         raise PermissionDenied("Vous ne pouvez pas modifier cette campagne.")
     current = TargetStatus(target.status)
     status = TargetStatus(status)
@@ -222,15 +222,21 @@ def target_update_status(
 
 
 @transaction.atomic
-def mark_met(*, establishment, at: dt.datetime, acting_user=None) -> int:
-    """A meeting with `establishment` was recorded at `at`: its targets in campaigns still
-    open on that day become « rencontré ». Called by the capabilities that record meetings,
-    which have checked their own permissions. Returns how many targets moved."""
-    targets = list(
+def mark_met(*, meeting, at: dt.datetime, acting_user=None) -> int:
+    """`meeting` (a follow-up record about an establishment, e.g. an interaction) was held at
+    `at`: the establishment's targets in campaigns still open on that day become
+    « rencontré » — only in campaigns whose every reader may also see the meeting
+    (`access.audience_covers`), so that a private visit never shows through a shared
+    campaign. Called by the capabilities that record meetings, which have checked their own
+    permissions. Returns how many targets moved."""
+    establishment = meeting.establishment
+    candidates = (
         CampaignTarget.objects.select_for_update(of=("self",))
         .filter(establishment=establishment, campaign__ends_on__gte=timezone.localdate(at))
         .exclude(status=TargetStatus.MET)
+        .select_related("campaign")
     )
+    targets = [t for t in candidates if access.audience_covers(meeting, t.campaign)]
     now = timezone.now()
     for target in targets:
         target.status = TargetStatus.MET

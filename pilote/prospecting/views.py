@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.accounts import access
+from pilote.accounts.access import get_visible_or_404
 from pilote.accounts.models import User
 from pilote.companies import directory
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx
-from pilote.core.visibility import get_visible_or_404
 from pilote.prospecting import perms, services
 from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.forms import (
@@ -40,14 +41,14 @@ PREVIEW_SIZE = 20
 
 
 def _territory(request: HttpRequest):
-    if request.membership is None:
+    if request.territory is None:
         raise Http404("Aucun territoire n'est associé à votre compte.")
-    return request.membership.territory
+    return request.territory
 
 
 def _current_territory(request: HttpRequest):
     """The territory shown, or None for an account without membership (empty lists)."""
-    return request.membership.territory if request.membership else None
+    return request.territory
 
 
 def _campaign(request: HttpRequest, pk: int, *, editable: bool = False) -> Campaign:
@@ -57,7 +58,7 @@ def _campaign(request: HttpRequest, pk: int, *, editable: bool = False) -> Campa
         request.user,
         pk=pk,
     )
-    if editable and not perms.can_edit_campaign(request.user, campaign):
+    if editable and not access.can_edit(request.user, campaign):
         raise Http404
     return campaign
 
@@ -110,14 +111,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "can_create": perms.can_create_campaign(request.user)},
+        {"form": form, "page": page, "can_create": access.can_write_on(request.user)},
     )
 
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
-    if not perms.can_create_campaign(request.user):
+    if not access.can_write_on(request.user):
         raise Http404
     initial = {"epci": request.GET.get("epci")} if request.GET.get("epci") else {}
     form = CampaignForm(
@@ -160,7 +161,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    can_edit = perms.can_edit_campaign(request.user, campaign)
+    can_edit = access.can_edit(request.user, campaign)
     scorer = Scorer(territory=campaign.territory, user=request.user)
     status = request.GET.get("statut", "")
     targets = _scored_targets(campaign, scorer)
@@ -187,7 +188,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def next_targets(request: HttpRequest, pk: int) -> HttpResponse:
     """The next targets to phone: the best scores still « à contacter »."""
     campaign = _campaign(request, pk)
-    can_edit = perms.can_edit_campaign(request.user, campaign)
+    can_edit = access.can_edit(request.user, campaign)
     scorer = Scorer(territory=campaign.territory, user=request.user)
     targets = _scored_targets(campaign, scorer).to_contact()[:NEXT_TARGETS]
     return render(
@@ -350,7 +351,7 @@ def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
 def from_directory(request: HttpRequest) -> HttpResponse:
     """From a directory search, choose the campaign that receives its establishments."""
     territory = _territory(request)
-    if not perms.can_create_campaign(request.user):
+    if not access.can_write_on(request.user):
         raise Http404
     query = request.GET.copy()
     epci = query.pop("epci", [None])[-1]
@@ -365,7 +366,7 @@ def from_directory(request: HttpRequest) -> HttpResponse:
     )
     if epci:
         campaigns = campaigns.filter(epci=epci)
-    campaigns = [c for c in campaigns if perms.can_edit_campaign(request.user, c)]
+    campaigns = [c for c in campaigns if access.can_edit(request.user, c)]
     return render(
         request,
         "prospecting/from_directory.html",
@@ -382,7 +383,7 @@ def target_establishment(request: HttpRequest, siret: str) -> HttpResponse:
         siret=siret,
         epci__territories=territory,
     )
-    if not perms.can_create_campaign(request.user, establishment.epci):
+    if not access.can_write_on(request.user, establishment.epci):
         raise Http404
     campaigns = [
         c
@@ -390,7 +391,7 @@ def target_establishment(request: HttpRequest, siret: str) -> HttpResponse:
         .filter(epci=establishment.epci, territory=territory)
         .open()
         .annotate(has_it=Count("targets", filter=Q(targets__establishment=establishment)))
-        if perms.can_edit_campaign(request.user, c)
+        if access.can_edit(request.user, c)
     ]
     if request.method == "POST":
         chosen = next((c for c in campaigns if str(c.pk) == request.POST.get("campaign")), None)

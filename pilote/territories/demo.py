@@ -1,6 +1,7 @@
+"""The official geography; the demo territory itself is created by accounts' demo, which
+holds the service that creates territories."""
+
 from pilote.territories.geography import load_geography
-from pilote.territories.models import Epci, Territory
-from pilote.territories.services import territory_create
 
 HDC_NAME = "Hainaut-Douaisis-Cambrésis"
 HDC_SLUG = "hainaut-douaisis-cambresis"
@@ -17,18 +18,4 @@ HDC_EPCI_SIRENS = [
 
 def load(*, out) -> int:
     report = load_geography()
-    created = sum(report.created.values())
-    territory = Territory.objects.filter(slug=HDC_SLUG).first()
-    if territory is None:
-        territory = territory_create(
-            acting_user=None,
-            name=HDC_NAME,
-            slug=HDC_SLUG,
-            epcis=list(Epci.objects.filter(siren__in=HDC_EPCI_SIRENS)),
-        )
-        created += 1
-    out.write(
-        f"Territoire {territory.name} : {territory.epcis.count()} EPCI, "
-        f"{territory.communes.count()} communes."
-    )
-    return created
+    return sum(report.created.values())

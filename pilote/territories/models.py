@@ -83,10 +83,8 @@ class Commune(models.Model):
 
 
 class TerritoryQuerySet(models.QuerySet):
-    def for_history(self, user) -> "TerritoryQuerySet":
-        from pilote.accounts.scope import get_scope
-
-        return self.filter(pk__in=get_scope(user).history_territory_ids)
+    def in_history_territories(self, territory_ids) -> "TerritoryQuerySet":
+        return self.filter(pk__in=territory_ids)
 
 
 class Territory(TimeStampedModel):

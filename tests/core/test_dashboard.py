@@ -34,7 +34,7 @@ def test_an_account_without_membership_is_told_what_to_do(world, login):
     assert "rattaché à aucune organisation" in html
 
 
-def test_aggregates_count_every_note_even_those_the_reader_cannot_open(world, login):
+def test_note_counts_per_epci_count_only_the_notes_the_reader_may_see(world, login):
     NoteFactory.create_batch(
         3,
         epci=world.epcis["e2"],
@@ -42,12 +42,24 @@ def test_aggregates_count_every_note_even_those_the_reader_cannot_open(world, lo
         title="Secret de l'agglo 2",
         author_organisation=world.orgs["o2"],
     )
-    response = login(world.users["partner"]).get("/")
-    html = response.content.decode()
-    assert "Secret de l'agglo 2" not in html
-    counts = next(c for p, c in response.context["panels"] if p.name.endswith("notes_per_epci"))
-    rows = dict(counts["rows"])
-    assert rows[world.epcis["e2"]] == 3
+    NoteFactory(
+        epci=world.epcis["e2"],
+        visibility=Visibility.PARTNERS,
+        title="Partagé",
+        author_organisation=world.orgs["o2"],
+    )
+
+    def counts_for(actor):
+        response = login(world.users[actor]).get("/")
+        assert "Secret de l'agglo 2" not in response.content.decode() or actor == "agent_e2"
+        panels = response.context["panels"]
+        return dict(next(c for p, c in panels if p.name.endswith("notes_per_epci"))["rows"])
+
+    # A private note tells nothing to whoever may not read it, not even that it exists.
+    assert counts_for("partner")[world.epcis["e2"]] == 1
+    assert counts_for("agent_e1")[world.epcis["e2"]] == 1
+    assert counts_for("agent_e2")[world.epcis["e2"]] == 4
+    assert counts_for("manager")[world.epcis["e2"]] == 4
 
 
 def test_a_user_acting_for_two_organisations_can_switch(world, login):

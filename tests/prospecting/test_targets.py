@@ -14,6 +14,7 @@ from pilote.prospecting import services
 from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.models import CampaignTarget
 from pilote.prospecting.scoring import explain
+from tests.accompaniment.factories import meeting_of
 from tests.factories import CompanyFactory, EstablishmentFactory
 from tests.prospecting.factories import TargetFactory, campaign_of, local
 
@@ -301,7 +302,8 @@ def test_mark_met_moves_the_targets_of_open_campaigns(world, sites):
     user = world.users["agent_e1"]
     before = sum(r.points for r in explain(forge, territory=world.territory_a, user=user))
     at = timezone.now()
-    assert services.mark_met(establishment=forge, at=at, acting_user=user) == 2
+    meeting = meeting_of(world, "e1", "agent_e1", establishment=forge)
+    assert services.mark_met(meeting=meeting, at=at, acting_user=user) == 2
     for target in (open_, planned, ended, other):
         target.refresh_from_db()
     assert (open_.status, planned.status) == (TargetStatus.MET, TargetStatus.MET)
@@ -312,7 +314,7 @@ def test_mark_met_moves_the_targets_of_open_campaigns(world, sites):
     # Met: the score loses its « jamais rencontré » points for those who see the campaign.
     after = sum(r.points for r in explain(forge, territory=world.territory_a, user=user))
     assert before - after == 15
-    assert services.mark_met(establishment=forge, at=at) == 0
+    assert services.mark_met(meeting=meeting, at=at) == 0
 
 
 def test_the_csv_export_lists_targets_by_score_with_their_reasons(world, sites, login):

@@ -7,21 +7,21 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
-from pilote.accompaniment import perms
+from pilote.accounts import access
+from pilote.accounts.access import is_visible_to
 from pilote.accounts.enums import Role
 from pilote.accounts.models import User
-from pilote.core.visibility import is_visible_to
 
 # --- Shared checks ---------------------------------------------------------------------------
 
 
 def _check_can_record(acting_user, establishment) -> None:
-    if establishment.epci_id is None or not perms.can_record(acting_user, establishment.epci):
+    if establishment.epci_id is None or not access.can_write_on(acting_user, establishment.epci):
         raise PermissionDenied("Vous ne pouvez pas suivre cet établissement.")
 
 
 def _check_can_edit(acting_user, record) -> None:
-    if not is_visible_to(record, acting_user) or not perms.can_edit(acting_user, record):
+    if not is_visible_to(record, acting_user) or not access.can_edit(acting_user, record):
         raise PermissionDenied("Vous ne pouvez pas modifier cet élément.")
 
 

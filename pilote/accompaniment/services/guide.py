@@ -23,6 +23,7 @@ from pilote.accompaniment.models import (
     InterviewGuide,
     Question,
 )
+from pilote.accounts import access
 from pilote.core import audit
 
 # --- The interview guide ------------------------------------------------------------------
@@ -71,7 +72,7 @@ def guide_install_default(*, acting_user, territory) -> InterviewGuide:
         return existing
     if acting_user is not None and not (
         perms.can_edit_guide(acting_user, territory)
-        or any(perms.can_record(acting_user, e) for e in territory.epcis.all())
+        or any(access.can_write_on(acting_user, e) for e in territory.epcis.all())
     ):
         raise PermissionDenied("Vous ne pouvez pas installer la trame de ce territoire.")
     guide = InterviewGuide.objects.create(territory=territory)

@@ -30,7 +30,8 @@ from pilote.accompaniment.services._checks import (
     _check_participants,
 )
 from pilote.accompaniment.services.records import level_set
-from pilote.accounts.scope import get_scope
+from pilote.accounts import access
+from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.enums import Visibility
 from pilote.core.money import to_cents
@@ -49,12 +50,12 @@ def _after_meeting(acting_user, interaction: Interaction) -> None:
 
     if interaction.kind not in MEETING_KINDS or interaction.occurred_on > timezone.localdate():
         return  # a planned meeting is not a meeting yet (the score counts it once held)
-    mark_met(
-        establishment=interaction.establishment,
-        at=_met_at(interaction.occurred_on),
-        acting_user=acting_user,
-    )
-    if not AccompanimentLevel.objects.filter(establishment=interaction.establishment).exists():
+    mark_met(meeting=interaction, at=_met_at(interaction.occurred_on), acting_user=acting_user)
+    # A level the author cannot see says nothing to them: the meeting files its own.
+    levels = AccompanimentLevel.objects.filter(establishment=interaction.establishment)
+    if acting_user is not None:
+        levels = levels.visible_to(acting_user)
+    if not levels.exists():
         level_set(
             acting_user=acting_user,
             establishment=interaction.establishment,
@@ -127,7 +128,7 @@ def interaction_create(
         with_epci=with_epci,
         guide_version=_check_guide_for(guide, establishment),
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(epci.pk),
+        author_organisation_id=access.writing_organisation_id(acting_user, epci),
     )
     interaction.participants.set(participants)
     interaction.contacts.set(contacts)
@@ -164,8 +165,13 @@ def interaction_update(*, acting_user, interaction: Interaction, **changes) -> I
         )
         interaction.participants.set(participants)
     if "contacts" in changes:
+        # The editor chooses among the contacts they may see; the others stay linked.
+        unseen = interaction.contacts.exclude(pk__in=Contact.objects.visible_to(acting_user))
         interaction.contacts.set(
-            _check_contacts(acting_user, interaction.establishment, changes["contacts"])
+            [
+                *_check_contacts(acting_user, interaction.establishment, changes["contacts"]),
+                *unseen,
+            ]
         )
     interaction.save()
     if "visibility" in changes:

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.accompaniment import perms
 from pilote.accompaniment.enums import (
     ActionStatus,
     DiagnosticStatus,
@@ -30,11 +29,11 @@ from pilote.accompaniment.services._checks import (
     _check_can_edit,
     _check_can_record,
 )
-from pilote.accounts.scope import get_scope
+from pilote.accounts import access
+from pilote.accounts.access import is_visible_to
 from pilote.core import audit
 from pilote.core.enums import Visibility
 from pilote.core.money import to_cents
-from pilote.core.visibility import is_visible_to
 
 # --- Records produced by a meeting -----------------------------------------------------------
 
@@ -59,9 +58,7 @@ def _create(model, action: str, *, acting_user, establishment, interaction, visi
         epci_id=establishment.epci_id,
         visibility=visibility,
         author=acting_user,
-        author_organisation_id=get_scope(acting_user).writing_organisation_id(
-            establishment.epci_id
-        ),
+        author_organisation_id=access.writing_organisation_id(acting_user, establishment.epci_id),
         **fields,
     )
     record.full_clean(exclude=["author_organisation"] if acting_user is None else None)
@@ -295,7 +292,7 @@ ACTION_FIELDS = ["title", "description", "owner", "due_date", "status", "done_on
 def _check_action(action: Action) -> None:
     """The owner must be able to work the action; a done action has its date."""
     if action.owner is not None and not (
-        is_visible_to(action, action.owner) and perms.can_edit(action.owner, action)
+        is_visible_to(action, action.owner) and access.can_edit(action.owner, action)
     ):
         raise ValidationError({"owner": f"{action.owner} ne peut pas suivre cette action."})
     if action.status == ActionStatus.DONE:
@@ -349,14 +346,14 @@ def level_set(
     visibility: str | None = None,
 ) -> AccompanimentLevel | None:
     """Move the establishment to `level` from `changed_on` (today by default). Returns the
-    new record, or None when it already was at that level."""
+    new record, or None when it already was at that level as far as the acting user may see
+    (a level they cannot see is no answer of theirs: they record their own)."""
     if level not in Level.values:
         raise ValidationError({"level": "Niveau d'accompagnement inconnu."})
-    current = (
-        AccompanimentLevel.objects.filter(establishment=establishment)
-        .order_by("-changed_on", "-pk")
-        .first()
-    )
+    levels = AccompanimentLevel.objects.all()
+    if acting_user is not None:
+        levels = levels.visible_to(acting_user)
+    current = levels.filter(establishment=establishment).order_by("-changed_on", "-pk").first()
     if current is not None and current.level == level:
         _check_can_record(acting_user, establishment)
         return None

@@ -2,7 +2,8 @@
 
 Each app may ship a `demo.py` with `load(*, out) -> int` (the number of objects it created);
 they run in INSTALLED_APPS order, so later capabilities add their demo data without touching
-this command.
+this command. A demo module may also define `summary(out)`, printed once everything is loaded
+(the demo accounts).
 """
 
 from importlib import import_module
@@ -18,15 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = 0
+        modules = []
         for app in apps.get_app_configs():
             if not app.name.startswith("pilote.") or find_spec(f"{app.name}.demo") is None:
                 continue
             module = import_module(f"{app.name}.demo")
+            modules.append(module)
             with transaction.atomic():
                 created = module.load(out=self.stdout)
             self.stdout.write(f"[{app.verbose_name}] {created} objet(s) créé(s)")
             total += created
         self.stdout.write(self.style.SUCCESS(f"Démonstration prête : {total} objet(s) créé(s)."))
-        from pilote.accounts.demo import print_accounts
-
-        print_accounts(self.stdout)
+        for module in modules:
+            if hasattr(module, "summary"):
+                module.summary(self.stdout)
