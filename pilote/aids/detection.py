@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from pilote.aids import matching
 from pilote.aids.models import AidScheme
 from pilote.companies.models import Establishment
+from pilote.core.spreadsheet import xlsx_row
 
 HEADER = [
     "EPCI", "SIRET", "Établissement", "Entreprise", "Adresse", "Code postal", "Commune",
@@ -113,12 +114,12 @@ def xlsx_response(detection: Detection) -> HttpResponse:
     everything = workbook.create_sheet("Tous les EPCI")
     everything.append(HEADER)
     for row in rows(detection):
-        everything.append(row)
+        everything.append(xlsx_row(everything, row))
     for group in detection.groups:
         sheet = workbook.create_sheet(_sheet_title(group.epci.name))
         sheet.append(HEADER)
         for row in rows(Detection(detection.scheme, detection.rule, [group], 0)):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,6 +7,10 @@ values of a valid record or its errors, each with the record number and the fiel
 stops on a bad record. `write_catalogue(stream, schemes, schema=...)` writes the same format
 back, so that exporting then re-importing changes nothing.
 
+A text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) is
+written with a leading `'` (`core.spreadsheet.safe_cell`: the export is downloaded and opened
+in spreadsheets), and that `'` is removed again when a file is read.
+
 No Django model is touched here: `services.catalogue_import` does the writing.
 """
 
@@ -27,6 +31,7 @@ from typing import Any
 from django.utils import timezone
 
 from pilote.aids.enums import Schema
+from pilote.core.spreadsheet import is_formula_like, safe_cell
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMA_FILES = {
@@ -340,6 +345,13 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
+def _unescape(value):
+    """A cell written by `write_catalogue` with the `'` that protects it from spreadsheets."""
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
 def read_catalogue(stream: io.TextIOBase) -> CatalogueFile:
     """Records of a CSV in either schema (detected from its header), validated one by one.
     Duplicate ids (the schema says `unique`) are reported on the later records."""
@@ -355,6 +367,7 @@ def read_catalogue(stream: io.TextIOBase) -> CatalogueFile:
         seen: dict[str, int] = {}
         line = reader.line_num + 1
         for number, row in enumerate(reader, start=1):
+            row = {key: _unescape(value) for key, value in row.items()}
             record = validate(schema, row, number=number, line=line)
             line = reader.line_num + 1
             if None in row:  # more cells than columns
@@ -410,6 +423,6 @@ def write_catalogue(stream, schemes: Iterable, *, schema: str = Schema.PRO) -> i
     writer.writerow(columns(schema))
     count = 0
     for scheme in schemes:
-        writer.writerow(row_of(scheme, schema))
+        writer.writerow([safe_cell(value) for value in row_of(scheme, schema)])
         count += 1
     return count

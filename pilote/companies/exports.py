@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pilote.core.csv import csv_response
+from pilote.core.spreadsheet import xlsx_row
 
 HEADER = [
     "SIRET", "Nom", "Entreprise", "SIREN", "Siège", "Adresse", "Code postal", "Commune",
@@ -43,7 +44,7 @@ def xlsx_response(basename: str, data: Iterator[list]) -> HttpResponse:
     sheet = workbook.create_sheet("Établissements")
     sheet.append(HEADER)
     for row in data:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
