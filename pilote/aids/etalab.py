@@ -316,6 +316,10 @@ def validate(schema: str, row: dict[str, str], *, number: int, line: int) -> Rec
     for spec in schema_fields(schema):
         name = spec["name"]
         raw = (row.get(name) or "").strip()
+        if "\x00" in raw:  # no text field can hold it (PostgreSQL refuses it)
+            record.errors.append(FieldError(number, line, name, "caractère nul (\\x00) interdit"))
+            record.values[FIELD_MAP[name]] = _empty(spec)
+            continue
         if not raw:
             if spec.get("constraints", {}).get("required"):
                 record.errors.append(FieldError(number, line, name, "valeur obligatoire"))
@@ -345,6 +349,35 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
+class CatalogueError(ValueError):
+    """The file cannot be read as a catalogue at all (the message is in French): nothing of it
+    is imported."""
+
+
+def decode(raw: bytes) -> str:
+    """The text of an uploaded or read file: UTF-8, with or without BOM."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogueError(
+            f"Le fichier n'est pas en UTF-8 (octet invalide ligne {line}) : est-ce bien un "
+            "fichier CSV ? Enregistrez-le en UTF-8 puis recommencez."
+        ) from exc
+
+
+def _csv_problem(error: csv.Error) -> str:
+    message = str(error)
+    if "field larger than field limit" in message:
+        limit = f"{csv.field_size_limit():,}".replace(",", " ")
+        return f"un champ dépasse {limit} caractères, la taille maximale d'un champ"
+    if "unexpected end of data" in message:
+        return "guillemet ouvert jamais fermé : le fichier se termine dans un champ"
+    if "NUL" in message:
+        return "caractère nul (\\x00) : ce n'est pas un fichier texte"
+    return f"ligne CSV illisible ({message})"
+
+
 def _unescape(value):
     """A cell written by `write_catalogue` with the `'` that protects it from spreadsheets."""
     if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
@@ -354,19 +387,51 @@ def _unescape(value):
 
 def read_catalogue(stream: io.TextIOBase) -> CatalogueFile:
     """Records of a CSV in either schema (detected from its header), validated one by one.
-    Duplicate ids (the schema says `unique`) are reported on the later records."""
+    Duplicate ids (the schema says `unique`) are reported on the later records.
+
+    Raises `CatalogueError` for a file that is not a catalogue: empty, a header lacking one
+    of the schema's required columns, no record after the header, or a line the CSV reader
+    cannot read (a field over 128 Kio, a quote never closed) — the latter while the records
+    are iterated, naming the record and its line."""
     sample = stream.read(4096)
     stream.seek(0)
+    if not sample.lstrip("\ufeff").strip():
+        raise CatalogueError("Le fichier est vide : ni en-tête ni enregistrement.")
     reader = csv.DictReader(stream, dialect=_dialect(sample))
-    header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise CatalogueError(f"En-tête (ligne 1) illisible : {_csv_problem(exc)}.") from exc
+    header = [h.strip().lstrip("\ufeff") for h in fieldnames]
     reader.fieldnames = header
     schema = detect_schema(header)
+    required = [
+        f["name"] for f in schema_fields(schema) if f.get("constraints", {}).get("required")
+    ]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise CatalogueError(
+            f"En-tête non reconnu (ligne 1) : colonnes obligatoires absentes du schéma etalab "
+            f"{schema} : {', '.join(missing)}. Est-ce bien un catalogue de dispositifs en CSV ?"
+        )
     unknown = [h for h in header if h not in columns(schema)]
 
     def records() -> Iterator[Record]:
         seen: dict[str, int] = {}
         line = reader.line_num + 1
-        for number, row in enumerate(reader, start=1):
+        number = 0
+        rows = iter(reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise CatalogueError(
+                    f"enregistrement {number + 1} (ligne {line}) : {_csv_problem(exc)} ; "
+                    "corrigez cette ligne puis recommencez."
+                ) from exc
+            number += 1
             row = {key: _unescape(value) for key, value in row.items()}
             record = validate(schema, row, number=number, line=line)
             line = reader.line_num + 1
@@ -388,6 +453,10 @@ def read_catalogue(stream: io.TextIOBase) -> CatalogueFile:
                 else:
                     seen[etalab_id] = number
             yield record
+        if not number:
+            raise CatalogueError(
+                "Le fichier ne contient aucun enregistrement : rien après l'en-tête (ligne 1)."
+            )
 
     return CatalogueFile(schema=schema, records=records(), unknown_columns=unknown)
 
