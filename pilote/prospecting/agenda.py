@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +19,9 @@ from pilote.prospecting import ical, perms, services
 from pilote.prospecting.models import CalendarFeed, CampaignTarget
 
 WEEKS_SHOWN = 4
+# The years the calendar shows: far wider than any visit, and narrow enough that every date
+# computed from a week (the pages before and after, midnight in UTC) is a valid date.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -47,10 +51,29 @@ def week_visits(user, *, territory, start: dt.date, weeks: int = 1, epci_id: str
 
 
 def _start(request: HttpRequest) -> dt.date:
+    """Monday of the week asked for (?semaine=AAAA-MM-JJ), else of this week: a bad link
+    (not a date, or out of the calendar's years) shows this week with a message."""
+    asked = request.GET.get("semaine", "")
+    this_week = monday_of(timezone.localdate())
+    if not asked:
+        return this_week
     try:
-        return monday_of(dt.date.fromisoformat(request.GET.get("semaine", "")))
+        day = dt.date.fromisoformat(asked)
     except ValueError:
-        return monday_of(timezone.localdate())
+        shown = asked if len(asked) <= 20 else asked[:20] + "…"
+        messages.warning(
+            request,
+            f"« {shown} » n'est pas une date (AAAA-MM-JJ) : voici la semaine en cours.",
+        )
+        return this_week
+    if not FIRST_DAY <= day <= LAST_DAY:
+        messages.warning(
+            request,
+            f"La semaine du {day.isoformat()} est en dehors de l'agenda (années "
+            f"{FIRST_DAY.year} à {LAST_DAY.year}) : voici la semaine en cours.",
+        )
+        return this_week
+    return monday_of(day)
 
 
 @login_required
