@@ -4,6 +4,11 @@ Idempotent: a record is written only when one of its fields changes, so importin
 files twice reports 0 created and 0 updated. Closed establishments are marked closed, never
 deleted. The whole import is one transaction; without `wet_run` it is rolled back at the end,
 so a dry run reports exactly what the real run would do.
+
+A truncated file keeps what was read correctly, like a bad line, and is reported in
+`ImportSummary.warnings` (French): a file ending inside a line, SIRENs of the establishments
+read that have no legal unit in the legal units file. A file that cannot be read at all (a zip
+cut short) raises `SireneFormatError` and rolls the whole import back.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pilote.core import audit
 from pilote.territories.models import Commune, Territory
 
 MAX_REPORTED_REJECTS = 10_000
+MAX_LISTED_SIRENS = 20  # SIRENs without a legal unit named in the warning
 
 
 @dataclasses.dataclass
@@ -36,6 +42,11 @@ class ImportSummary:
     companies_created: int = 0
     companies_updated: int = 0
     rejects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    # The legal units file's unusable lines (among those of the SIRENs read), and the SIRENs
+    # read that have no legal unit in it.
+    unit_rejects: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    missing_legal_units: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)  # a file looks truncated
     duplicates: list[tuple[int, str]] = dataclasses.field(default_factory=list, repr=False)
     created_sirets: set[str] = dataclasses.field(default_factory=set, repr=False)
     seen_lines: dict[str, int] = dataclasses.field(default_factory=dict, repr=False)
@@ -147,9 +158,39 @@ def _run(summary, etablissements, unites_legales, communes, on_progress, whole_f
     summary.scanned, summary.kept = report.scanned, report.kept - len(summary.duplicates)
     summary.rejected = report.rejected_count + len(summary.duplicates)
     summary.rejects = sorted([*report.rejected, *summary.duplicates])[:MAX_REPORTED_REJECTS]
+    _warn_if_cut(summary, etablissements, report)
     if unites_legales is not None and sirens:
         units = read_legal_units(unites_legales, sirens=sirens, whole_file=whole_file)
-        _update_companies(summary, units)
+        found: set[str] = set()
+
+        def batches():
+            for batch in units:
+                found.update(r.siren for r in batch)
+                yield batch
+
+        _update_companies(summary, batches())
+        summary.unit_rejects = units.report.rejected[:MAX_REPORTED_REJECTS]
+        _warn_if_cut(summary, unites_legales, units.report)
+        summary.missing_legal_units = sorted(sirens - found)
+        if summary.missing_legal_units:
+            missing = summary.missing_legal_units
+            listed = ", ".join(missing[:MAX_LISTED_SIRENS])
+            beyond = len(missing) - MAX_LISTED_SIRENS
+            more = f" et {beyond} autres" if beyond > 0 else ""
+            summary.warnings.append(
+                f"{len(missing)} SIREN des établissements lus sans unité légale dans "
+                f"{unites_legales.name} (fichier tronqué ou incomplet ?) : {listed}{more}. "
+                "Leurs entreprises n'ont pas été mises à jour (nom, catégorie, effectif)."
+            )
+
+
+def _warn_if_cut(summary: ImportSummary, path: Path, report) -> None:
+    if report.ends_inside_line is not None:
+        summary.warnings.append(
+            f"{path.name} se termine au milieu de la ligne {report.ends_inside_line} : "
+            "fichier tronqué (téléchargement ou copie interrompus ?) ; les lignes suivantes "
+            "manquent."
+        )
 
 
 def _companies_for(batch) -> dict[str, Company]:

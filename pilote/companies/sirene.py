@@ -53,6 +53,12 @@ What is reported (`ScanReport.rejected`: (line, reason in French), sorted by lin
     scan with `SireneFormatError` (it is not a SIRENE file). At most `max_rejects` lines are
     listed (100,000 by default); `rejected_count` counts them all.
 
+Truncated files
+    `ScanReport.ends_inside_line` is the number of the last line when the file ends inside it
+    (no line break at the end, and not a whole record): a file cut short, whose missing lines
+    nothing else can reveal. A zip cut short (no central directory) or damaged stops the scan
+    with `SireneFormatError`.
+
 Memory and progress
     DuckDB reads in fixed-size buffers; the candidate table holds the kept lines only (1 % of
     a national file for a territory) and spills to `tmp_dir` beyond `memory_limit`; Python
@@ -82,6 +88,7 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -271,6 +278,7 @@ class ScanReport:
     header_format: str = ""  # "3.11", "48 colonnes", or "N colonnes"
     columns: int = 0
     complete: bool = False  # True once the iteration has ended normally
+    ends_inside_line: int | None = None  # the last line, when the file ends inside it (cut)
 
 
 ProgressCallback = Callable[[float, int], None]  # (fraction done 0..1, lines scanned so far)
@@ -438,6 +446,7 @@ class _Scan:
                 jobs.append(lines)
                 lines.run(progress, 0.0, 0.25 if self.whole_file else 0.95)
                 (count,) = lines.result  # every physical line after the header
+                report.ends_inside_line = _cut_last_line(csv_path, ncols, count)
                 structure = None
                 if self.whole_file:
                     # 2. The structure of every line, by DuckDB's CSV parser, in a thread
@@ -714,6 +723,24 @@ class LegalUnitScan(_Scan):
 # -- helpers ----------------------------------------------------------------------------
 
 
+def _cut_last_line(csv_path: Path, ncols: int, lines: int) -> int | None:
+    """The number of the last line if the file ends inside it: no line break at the end and
+    not a whole record of `ncols` fields (a file cut short). None otherwise."""
+    if lines < 1:  # the header alone
+        return None
+    size = csv_path.stat().st_size
+    with open(csv_path, "rb") as fh:
+        fh.seek(max(0, size - _MAX_LINE_SIZE))
+        tail = fh.read()
+    if tail.endswith(b"\n"):
+        return None
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace").rstrip("\r")
+    fields = _split(last)
+    if fields is not None and len(fields) == ncols:
+        return None  # a whole last line, only without its line break
+    return lines + 1
+
+
 def _split(text: str) -> list[str] | None:
     """The fields of one CSV line ('' is an empty line), None if it is badly quoted: a quoted
     field must be quoted from its first character to its last, with inner quotes doubled; an
@@ -838,15 +865,29 @@ def _duckdb_rejects(con, ncols: int) -> list[tuple[int, str]]:
     ]  # fmt: skip
 
 
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error)
+
+
 @contextlib.contextmanager
 def _plain_csv(path: Path, tmp_dir) -> Iterator[Path]:
     """`path` itself, or the CSV member of a zip extracted to a temporary file."""
     if not path.is_file():
         raise SireneFormatError(f"Fichier introuvable : {path}")
+    damaged = (
+        f"{path.name} : archive zip incomplète ou endommagée (fichier tronqué ? "
+        "téléchargement interrompu ?) : elle ne peut pas être lue"
+    )
     if not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            if fh.read(4) == b"PK\x03\x04":  # a zip without its end: cut short
+                raise SireneFormatError(f"{damaged}.")
         yield path
         return
-    with zipfile.ZipFile(path) as archive:
+    try:
+        archive = zipfile.ZipFile(path)
+    except _ZIP_ERRORS as error:
+        raise SireneFormatError(f"{damaged} ({error}).") from error
+    with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         csvs = [m for m in members if m.filename.lower().endswith(".csv")] or members
         if len(csvs) != 1:
@@ -856,8 +897,11 @@ def _plain_csv(path: Path, tmp_dir) -> Iterator[Path]:
             )
         fd, extracted = tempfile.mkstemp(suffix=".csv", prefix="sirene-", dir=tmp_dir)
         try:
-            with os.fdopen(fd, "wb") as out, archive.open(csvs[0]) as member:
-                shutil.copyfileobj(member, out, 4 * 1024 * 1024)
+            try:
+                with os.fdopen(fd, "wb") as out, archive.open(csvs[0]) as member:
+                    shutil.copyfileobj(member, out, 4 * 1024 * 1024)
+            except _ZIP_ERRORS as error:
+                raise SireneFormatError(f"{damaged} ({error}).") from error
             yield Path(extracted)
         finally:
             Path(extracted).unlink(missing_ok=True)

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Importe les établissements SIRENE (StockEtablissement, CSV ou zip) situés dans le "
         "territoire, et leurs unités légales. Sans --wet-run, n'écrit rien et dit ce qu'il "
-        "ferait."
+        "ferait. Un fichier tronqué est signalé (code de sortie 1) : ce qui a été lu "
+        "correctement est importé ; une archive zip illisible n'importe rien."
     )
 
     def add_arguments(self, parser):
@@ -53,16 +54,32 @@ class Command(BaseCommand):
                 whole_file=check_whole_file,
             )
         except SireneFormatError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(
+                f"{error} Rien n'a été importé (l'import est une seule transaction)."
+            ) from error
         if progress:
             progress.done()
         for line, reason in summary.rejects:
             self.stderr.write(f"ligne {line} : {reason}")
         if summary.rejected > len(summary.rejects):
             self.stderr.write(f"… et {summary.rejected - len(summary.rejects)} autres lignes.")
+        for line, reason in summary.unit_rejects:
+            self.stderr.write(f"{unites_legales.name} ligne {line} : {reason}")
+        for warning in summary.warnings:
+            self.stderr.write(warning)
         if not wet_run:
             self.stderr.write("Simulation (sans --wet-run) : rien n'a été écrit.")
         self.stdout.write(json.dumps(summary.as_json()))
+        if summary.warnings:
+            kept = (
+                "Ce qui a été lu correctement a été importé"
+                if wet_run
+                else "Ce qui a été lu correctement serait importé"
+            )
+            raise CommandError(
+                f"Fichier SIRENE incomplet (voir ci-dessus). {kept} ; relancez l'import avec "
+                "des fichiers complets pour le reste."
+            )
 
 
 class _ProgressBar:
