@@ -23,7 +23,8 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": (
             "Adresse électronique ou mot de passe incorrect. Après 5 essais infructueux en "
-            "15 minutes, le compte est verrouillé pendant 15 minutes."
+            "15 minutes, la connexion à ce compte depuis votre réseau est bloquée pendant "
+            "15 minutes."
         ),
         "inactive": "Ce compte est désactivé.",
     }
