@@ -6,7 +6,9 @@ owned by someone who may no longer see it (visibility narrowed, membership ended
 `manage.py send_digests --wet-run` (cron, Monday morning) queues one task per user with
 something to say (`accompaniment.tasks.send_digest`); the task builds the digest again when it
 runs, records that it was sent (one audit event per user and week, so a second run of the same
-week sends nothing) and queues the email once its transaction commits.
+week sends nothing) and queues the email once its transaction commits. Neither task carries
+anything but the user's id and the date: the email is built again when it is sent
+(`accompaniment.emails`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from pilote.accompaniment.models import Action, Interaction
@@ -147,15 +148,7 @@ def digest_send(*, user_id: int, today: dt.date | None = None) -> str:
     digest = digest_for(user, today=today)
     if digest.is_empty:
         return "empty"
-    queue_email(
-        "accompaniment_digest",
-        to=[user.email],
-        context={
-            "digest": digest,
-            "actions_path": reverse("accompaniment:my_actions"),
-            "calendar_path": reverse("prospecting:calendar"),
-        },
-    )
+    queue_email("accompaniment.digest", user_id=user.pk, day=today.isoformat())
     audit.record(
         actor=None,
         action=SENT_ACTION,

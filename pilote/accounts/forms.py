@@ -1,13 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
-from django.template.loader import render_to_string
 
 from pilote.accounts import perms
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
-from pilote.core.tasks import send_email
+from pilote.core.emails import queue_email
 
 
 class LoginForm(AuthenticationForm):
@@ -98,20 +96,9 @@ class AcceptInvitationForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes through the task queue after commit."""
+    """Django's reset form, but the email is queued with the account's id only: the task
+    makes the link when it sends it (`accounts.emails`)."""
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        subject = " ".join(render_to_string(subject_template_name, context).split())
-        text = render_to_string(email_template_name, context)
-        html = render_to_string(html_email_template_name, context)
-        transaction.on_commit(
-            lambda: send_email.enqueue(to=[to_email], subject=subject, text=text, html=html)
-        )
+    def save(self, *, request=None, **options) -> None:
+        for user in self.get_users(self.cleaned_data["email"]):
+            queue_email("accounts.password_reset", user_id=user.pk)

@@ -27,10 +27,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    form_class = QueuedPasswordResetForm
-    email_template_name = "emails/password_reset-body.txt"
-    html_email_template_name = "emails/password_reset-body.html"
-    subject_template_name = "emails/password_reset-subject.txt"
+    form_class = QueuedPasswordResetForm  # its email: `accounts.emails.password_reset`
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 
-from pilote.aids import calendar, emails, services
+from pilote.aids import calendar, services
 from pilote.aids.models import AidScheme, Subscription
+from pilote.core.emails import queue_email
 
 FIRST_DIGEST_DAYS = 7  # the first email covers the last week
 
@@ -28,9 +28,16 @@ class Digest:
         return not self.new and not self.closing
 
 
-def digest_for(subscription: Subscription, now: dt.datetime) -> Digest:
+def since_for(subscription: Subscription, now: dt.datetime) -> dt.datetime:
+    return subscription.last_sent_at or now - dt.timedelta(days=FIRST_DIGEST_DAYS)
+
+
+def digest_for(
+    subscription: Subscription, now: dt.datetime, *, since: dt.datetime | None = None
+) -> Digest:
+    """What is new since `since` (by default, the last email) and what closes soon."""
     search = subscription.search
-    since = subscription.last_sent_at or now - dt.timedelta(days=FIRST_DIGEST_DAYS)
+    since = since or since_for(subscription, now)
     schemes = search.filter(AidScheme.objects.all())
     new = (
         list(schemes.filter(created_at__gt=since).order_by("title", "pk"))
@@ -64,15 +71,12 @@ def send_alerts(*, now: dt.datetime | None = None, dry_run: bool = False) -> dic
             skipped += 1
             continue
         if not dry_run:
-            unsubscribe_url = reverse("aids:unsubscribe", kwargs={"key": subscription.key})
-            emails.queue(
-                "alert",
-                to=[subscription.email],
-                context={
-                    "search": subscription.search,
-                    "digest": digest,
-                    "unsubscribe_path": unsubscribe_url,
-                },
+            # The email is built again when its task runs, from these references only.
+            queue_email(
+                "aids.alert",
+                subscription_id=subscription.pk,
+                since=since_for(subscription, now).isoformat(),
+                now=now.isoformat(),
             )
             services.alert_sent(subscription=subscription, at=now)
         sent += 1

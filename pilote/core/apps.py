@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
 
         # Each app may contribute dashboard panels in its own `dashboard.py`.
         autodiscover_modules("dashboard")
+        # … and its email kinds in its own `emails.py` (`core.emails.register`).
+        autodiscover_modules("emails")
