@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from pilote.accounts import perms
+from pilote.accounts import lockout, perms, throttle
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Organisation
 from pilote.core.emails import queue_email
@@ -96,9 +96,13 @@ class AcceptInvitationForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email is queued with the account's id only: the task
-    makes the link when it sends it (`accounts.emails`)."""
+    """Django's reset form, but throttled (`throttle.py`) and the email is queued with the
+    account's id only: the task makes the link when it sends it (`accounts.emails`)."""
 
     def save(self, *, request=None, **options) -> None:
-        for user in self.get_users(self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        ip = lockout.client_ip(request) if request is not None else None
+        if not throttle.allow_password_reset(email=email, ip=ip):
+            return
+        for user in self.get_users(email):
             queue_email("accounts.password_reset", user_id=user.pk)
