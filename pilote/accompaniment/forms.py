@@ -19,6 +19,7 @@ from pilote.accompaniment.services import team_members
 from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
+from pilote.core.locking import VersionedForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -83,7 +84,7 @@ class VisibilityMixin:
             )
 
 
-class InteractionForm(VisibilityMixin, forms.Form):
+class InteractionForm(VersionedForm, VisibilityMixin, forms.Form):
     kind = forms.ChoiceField(label="Type d'échange", choices=InteractionKind.choices)
     occurred_on = _date_field("Date")
     participants = forms.ModelMultipleChoiceField(
@@ -201,7 +202,7 @@ def answer_initial(question: Question, answer) -> object:
 # --- Records --------------------------------------------------------------------------------
 
 
-class RecordForm(VisibilityMixin, forms.ModelForm):
+class RecordForm(VersionedForm, VisibilityMixin, forms.ModelForm):
     """Base of the need, project, diagnostic, referral and action forms. `compact` (the
     meeting page) leaves out the visibility, which then follows the meeting's."""
 

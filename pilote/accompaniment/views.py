@@ -33,6 +33,7 @@ from pilote.accounts.access import get_visible_or_404
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx, render_list
+from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 25
 YES_NO_CHOICES = [(forms.YES, "Oui"), (forms.NO, "Non"), ("", "Sans réponse")]
@@ -83,7 +84,7 @@ def _interaction(request: HttpRequest, pk: int, *, editable: bool = False) -> In
         pk=pk,
     )  # fmt: skip
     if editable and not access.can_edit(request.user, interaction):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     return interaction
 
 
@@ -243,14 +244,18 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
         establishment=establishment,
         initial=initial,
         with_guide_choice=False,
+        record=interaction,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.interaction_update(
                 acting_user=request.user,
                 interaction=interaction,
-                **{field: form.cleaned_data[field] for field in form.changed_data},
+                version=form.version,
+                **form.changes(),
             )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -51,7 +51,7 @@ def _record(request: HttpRequest, kind: RecordKind, pk: int, *, editable: bool =
         pk=pk,
     )
     if editable and not access.can_edit(request.user, record):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     return record
 
 

@@ -47,6 +47,7 @@ from pilote.core.models import TimeStampedModel
 from pilote.territories.models import Epci
 
 NOT_FOUND = "Aucun élément ne correspond à cette adresse."
+READ_ONLY = "Vous pouvez consulter cet élément, mais pas le modifier."
 
 # --- Reading ------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ def get_editable_or_404(queryset_or_model, user, **lookup):
     but may not change it."""
     obj = get_visible_or_404(queryset_or_model, user, **lookup)
     if not can_edit(user, obj):
-        raise PermissionDenied("Vous pouvez consulter cet élément, mais pas le modifier.")
+        raise PermissionDenied(READ_ONLY)
     return obj
 
 

@@ -37,9 +37,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def _territory(request: HttpRequest):
-    if request.membership is None:
+    if request.territory is None:
         raise Http404("Aucun territoire n'est associé à votre compte.")
-    return request.membership.territory
+    return request.territory
 
 
 @login_required

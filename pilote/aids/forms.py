@@ -10,6 +10,7 @@ from pilote.aids import etalab
 from pilote.aids.enums import CallStatus, Level, Schema, Theme
 from pilote.aids.models import AidScheme, CallWindow, SavedSearch
 from pilote.core.enums import Visibility
+from pilote.core.locking import VersionedForm
 from pilote.territories.models import Epci
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -70,7 +71,7 @@ def _lines(text: str) -> list[list[str]]:
     ]
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(VersionedForm, forms.Form):
     """Every field of `dispositif-aide-professionnels`, plus the team's. The cells are built
     as the CSV would hold them and validated by `etalab.validate`, so a scheme typed here
     exports to a valid file."""
@@ -182,7 +183,7 @@ class SchemeForm(forms.Form):
         self.scheme = scheme
         if scheme is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_of(scheme)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=scheme, **kwargs)
         if scheme is not None:
             self.fields["id"].disabled = True
 
@@ -315,7 +316,7 @@ SCHEME_SECTIONS = [
 ]  # fmt: skip
 
 
-class WindowForm(forms.ModelForm):
+class WindowForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CallWindow
         fields = ["kind", "label", "opens_on", "closes_on"]
@@ -330,7 +331,7 @@ class WindowForm(forms.ModelForm):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(VersionedForm, forms.Form):
     epci = forms.ModelChoiceField(label="EPCI concerné", queryset=Epci.objects.none())
     body = forms.CharField(
         label="Note",
@@ -351,7 +352,7 @@ class NoteForm(forms.Form):
                 "body": note.body,
                 "visibility": note.visibility,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=note, **kwargs)
         self.fields["epci"].queryset = epcis if epcis is not None else Epci.objects.none()
         if note is not None:
             self.fields["epci"].disabled = True

@@ -30,7 +30,7 @@ from pilote.aids.models import (
     SchemeNote,
     Subscription,
 )
-from pilote.core import audit, feeds
+from pilote.core import audit, feeds, locking
 from pilote.core.emails import queue_email
 
 # Fields a person edits on the scheme form (the etalab ones and the team's).
@@ -71,9 +71,13 @@ def scheme_create(*, acting_user, **values) -> AidScheme:
 
 
 @transaction.atomic
-def scheme_update(*, acting_user, scheme: AidScheme, **changes) -> AidScheme:
-    """Change a scheme; `date_mise_a_jour` becomes now unless given (the schema's rule)."""
+def scheme_update(
+    *, acting_user, scheme: AidScheme, version: str | None = None, **changes
+) -> AidScheme:
+    """Change a scheme; `date_mise_a_jour` becomes now unless given (the schema's rule).
+    `version`: the one the edit form was read at (`core.locking`)."""
     _check_editor(acting_user)
+    scheme = locking.lock(scheme, version)
     before = audit.snapshot(scheme)
     for name, value in changes.items():
         if name not in SCHEME_FIELDS:
@@ -120,8 +124,11 @@ def window_create(*, acting_user, scheme: AidScheme, **values) -> CallWindow:
 
 
 @transaction.atomic
-def window_update(*, acting_user, window: CallWindow, **changes) -> CallWindow:
+def window_update(
+    *, acting_user, window: CallWindow, version: str | None = None, **changes
+) -> CallWindow:
     _check_editor(acting_user)
+    window = locking.lock(window, version)
     before = audit.snapshot(window, WINDOW_FIELDS)
     for name, value in changes.items():
         if name not in WINDOW_FIELDS:
@@ -274,7 +281,10 @@ def note_create(*, acting_user, scheme: AidScheme, epci, body: str, visibility: 
 
 
 @transaction.atomic
-def note_update(*, acting_user, note: SchemeNote, body: str, visibility: str) -> SchemeNote:
+def note_update(
+    *, acting_user, note: SchemeNote, body: str, visibility: str, version: str | None = None
+) -> SchemeNote:
+    note = locking.lock(note, version)
     if not access.can_edit(acting_user, note):
         raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
     before = audit.snapshot(note, ["body", "visibility"])

@@ -10,7 +10,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +30,7 @@ from pilote.aids.forms import (
 )
 from pilote.aids.models import AidScheme, CallWindow, Dispatch, SchemeNote
 from pilote.core.htmx import render_list
+from pilote.core.locking import StaleEdit
 from pilote.territories.models import Epci
 
 PAGE_SIZE = 30
@@ -149,7 +150,11 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SchemeForm(request.POST or None, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scheme_update(acting_user=request.user, scheme=scheme, **form.values)
+            services.scheme_update(
+                acting_user=request.user, scheme=scheme, version=form.version, **form.values
+            )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -187,8 +192,13 @@ def window_form(request: HttpRequest, pk: int, window_pk: int | None = None) -> 
                 services.window_create(acting_user=request.user, scheme=scheme, **data)
             else:
                 services.window_update(
-                    acting_user=request.user, window=CallWindow.objects.get(pk=window.pk), **data
+                    acting_user=request.user,
+                    window=CallWindow.objects.get(pk=window.pk),
+                    version=form.version,
+                    **data,
                 )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -233,17 +243,22 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(SchemeNote.objects.select_related("scheme"), request.user, pk=pk)
     if not access.can_edit(request.user, note):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     form = NoteForm(request.POST or None, epcis=Epci.objects.filter(pk=note.epci_id), note=note)
     if request.method == "POST" and form.is_valid():
-        services.note_update(
-            acting_user=request.user,
-            note=note,
-            body=form.cleaned_data["body"],
-            visibility=form.cleaned_data["visibility"],
-        )
-        messages.success(request, "La note interne est modifiée.")
-        return redirect(note.scheme)
+        try:
+            services.note_update(
+                acting_user=request.user,
+                note=note,
+                version=form.version,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except StaleEdit as stale:
+            form.refuse(stale)
+        else:
+            messages.success(request, "La note interne est modifiée.")
+            return redirect(note.scheme)
     return render(
         request, "aids/note_form.html", {"form": form, "scheme": note.scheme, "note": note}
     )

@@ -8,6 +8,7 @@ from pilote.accounts.scope import get_scope
 from pilote.companies.models import Establishment
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
+from pilote.core.locking import VersionedForm
 
 PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,24}$")
 
@@ -22,7 +23,7 @@ class EstablishmentsField(forms.ModelMultipleChoiceField):
         return f"{obj.display_name} — {obj.city or obj.commune.name} ({obj.siret})"
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm, forms.ModelForm):
     """The person's sites are establishments of one company in the user's territories; the
     main one, on an EPCI the user may write on, decides the contact's EPCI."""
 

@@ -14,7 +14,7 @@ from pilote.accounts import access
 from pilote.accounts.scope import get_scope
 from pilote.contacts.enums import LegalBasis
 from pilote.contacts.models import Contact
-from pilote.core import audit
+from pilote.core import audit, locking
 from pilote.core.enums import Visibility
 from pilote.core.models import AuditEvent
 
@@ -99,8 +99,12 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, acting_user, contact: Contact, establishments=None, **changes) -> Contact:
-    """`establishments` (when given) replaces the sites; the main one is always kept."""
+def contact_update(
+    *, acting_user, contact: Contact, version: str | None = None, establishments=None, **changes
+) -> Contact:
+    """`establishments` (when given) replaces the sites; the main one is always kept.
+    `version`: the one the edit form was read at (`core.locking`)."""
+    contact = locking.lock(contact, version)
     if not access.can_edit(acting_user, contact):
         raise PermissionDenied("Vous ne pouvez pas modifier ce contact.")
     unknown = set(changes) - set(EDITABLE_FIELDS)

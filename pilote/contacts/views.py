@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from pilote.contacts.forms import ContactFilterForm, ContactForm
 from pilote.contacts.models import Contact
 from pilote.core.csv import csv_response
 from pilote.core.htmx import render_list
+from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 25
 SOURCES = ["Salon", "Site web de l'entreprise", "Carte de visite", "Recommandation", "Annuaire"]
@@ -145,12 +147,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_or_404(request: HttpRequest, pk: int) -> Contact:
-    """The contact this user may edit, export or erase; 404 for anyone else."""
+    """The contact this user may edit, export or erase; 404 for whoever may not see it, 403
+    for whoever sees it but may not change it."""
     contact = get_visible_or_404(
         Contact.objects.select_related("company", "epci"), request.user, pk=pk
     )
     if not access.can_edit(request.user, contact):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     return contact
 
 
@@ -161,18 +164,23 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=contact, user=request.user, company=contact.company
     )
     if request.method == "POST" and form.is_valid():
-        services.contact_update(
-            acting_user=request.user,
-            contact=Contact.objects.select_related("company").get(pk=pk),
-            establishments=form.sites(),
-            **{
-                field: form.cleaned_data[field]
-                for field in form.changed_data
-                if field in services.EDITABLE_FIELDS
-            },
-        )
-        messages.success(request, "Le contact est modifié.")
-        return redirect(contact)
+        try:
+            services.contact_update(
+                acting_user=request.user,
+                contact=Contact.objects.select_related("company").get(pk=pk),
+                version=form.version,
+                establishments=form.sites(),
+                **{
+                    field: value
+                    for field, value in form.changes().items()
+                    if field in services.EDITABLE_FIELDS
+                },
+            )
+        except StaleEdit as stale:
+            form.refuse(stale)
+        else:
+            messages.success(request, "Le contact est modifié.")
+            return redirect(contact)
     return render(
         request, "contacts/form.html", {"form": form, "contact": contact, "sources": SOURCES}
     )

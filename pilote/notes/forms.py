@@ -3,10 +3,11 @@ from django import forms
 from pilote.accounts import access
 from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.core.enums import Visibility
+from pilote.core.locking import VersionedForm
 from pilote.notes.models import Note
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Note
         fields = ["epci", "title", "body", "visibility"]

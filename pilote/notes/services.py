@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilote.accounts import access
-from pilote.core import audit
+from pilote.core import audit, locking
 from pilote.notes.models import Note
 
 EDITABLE_FIELDS = ["title", "body", "visibility", "epci"]
@@ -33,7 +33,9 @@ def note_create(
 
 
 @transaction.atomic
-def note_update(*, acting_user, note: Note, **changes) -> Note:
+def note_update(*, acting_user, note: Note, version: str | None = None, **changes) -> Note:
+    """`version`: the one the edit form was read at (`core.locking`)."""
+    note = locking.lock(note, version)
     if not access.can_edit(acting_user, note):
         raise PermissionDenied("Vous ne pouvez pas modifier cette note.")
     if "epci" in changes and not access.can_write_on(acting_user, changes["epci"]):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +10,7 @@ from pilote.accounts.access import get_visible_or_404
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import render_list
+from pilote.core.locking import StaleEdit
 from pilote.notes import services
 from pilote.notes.forms import NoteFilterForm, NoteForm
 from pilote.notes.models import Note
@@ -105,16 +107,18 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(Note, request.user, pk=pk)
     if not access.can_edit(request.user, note):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     form = NoteForm(
         request.POST or None, instance=note, user=request.user, establishment=note.establishment
     )
     if request.method == "POST" and form.is_valid():
-        services.note_update(
-            acting_user=request.user,
-            note=Note.objects.get(pk=pk),
-            **{field: form.cleaned_data[field] for field in form.changed_data},
-        )
-        messages.success(request, "La note est modifiée.")
-        return redirect(note)
+        try:
+            services.note_update(
+                acting_user=request.user, note=note, version=form.version, **form.changes()
+            )
+        except StaleEdit as stale:
+            form.refuse(stale)
+        else:
+            messages.success(request, "La note est modifiée.")
+            return redirect(note)
     return render(request, "notes/form.html", {"form": form, "note": note})

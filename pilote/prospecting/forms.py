@@ -10,6 +10,7 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import User
 from pilote.companies.forms import DirectoryFilterForm
 from pilote.core.enums import Visibility
+from pilote.core.locking import VersionedForm
 from pilote.prospecting.enums import TRANSITIONS, TargetStatus
 from pilote.prospecting.models import Campaign, ScoringWeights
 from pilote.territories.models import Commune
@@ -36,7 +37,7 @@ def campaign_workers(territory, epci=None):
     )
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["epci", "name", "starts_on", "ends_on", "owner", "description", "visibility"]
@@ -75,7 +76,7 @@ class CampaignFilterForm(FollowUpFilterForm):
         return queryset
 
 
-class TargetStatusForm(forms.Form):
+class TargetStatusForm(VersionedForm, forms.Form):
     """The inline form of one target row (its fields are prefixed by the target)."""
 
     status = forms.ChoiceField(label="Statut")
@@ -102,7 +103,7 @@ class TargetStatusForm(forms.Form):
                 "note": target.note,
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=target, **kwargs)
         allowed = TRANSITIONS[target.status] | {target.status}
         self.fields["status"].choices = [
             (v, lbl) for v, lbl in TargetStatus.choices if v in allowed

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pilote.accounts import access
 from pilote.companies.enums import EstablishmentState
-from pilote.core import audit, feeds
+from pilote.core import audit, feeds, locking
 from pilote.core.enums import Visibility
 from pilote.prospecting import perms
 from pilote.prospecting.enums import TRANSITIONS, VISIT_STATUSES, TargetStatus
@@ -77,8 +77,12 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, acting_user, campaign: Campaign, **changes) -> Campaign:
-    """Change name, period, owner, description or visibility (a campaign keeps its EPCI)."""
+def campaign_update(
+    *, acting_user, campaign: Campaign, version: str | None = None, **changes
+) -> Campaign:
+    """Change name, period, owner, description or visibility (a campaign keeps its EPCI).
+    `version`: the one the edit form was read at (`core.locking`)."""
+    campaign = locking.lock(campaign, version)
     if not access.can_edit(acting_user, campaign):
         raise PermissionDenied("Vous ne pouvez pas modifier cette campagne.")
     before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
@@ -182,10 +186,12 @@ def target_update_status(
     planned_at: dt.datetime | None = None,
     note: str | None = None,
     assigned_to=_UNCHANGED,
+    version: str | None = None,
 ) -> CampaignTarget:
     """Move a target along `TRANSITIONS`. « Rendez-vous fixé » needs `planned_at`; leaving
     the visit statuses takes the visit off the calendar. `note=None` and an omitted
     `assigned_to` leave those fields as they are."""
+    target = locking.lock(target, version)
     campaign = target.campaign
     if not access.can_edit(acting_user, campaign):
         raise PermissionDenied("Vous ne pouvez pas modifier cette campagne.")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -21,6 +21,7 @@ from pilote.companies import directory
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
 from pilote.core.htmx import is_htmx
+from pilote.core.locking import StaleEdit
 from pilote.prospecting import perms, services
 from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.forms import (
@@ -59,7 +60,7 @@ def _campaign(request: HttpRequest, pk: int, *, editable: bool = False) -> Campa
         pk=pk,
     )
     if editable and not access.can_edit(request.user, campaign):
-        raise Http404
+        raise PermissionDenied(access.READ_ONLY)
     return campaign
 
 
@@ -148,8 +149,11 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.campaign_update(
                 acting_user=request.user,
                 campaign=Campaign.objects.get(pk=pk),  # the form changed `campaign` in place
-                **{field: form.cleaned_data[field] for field in form.changed_data},
+                version=form.version,
+                **form.changes(),
             )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -273,7 +277,10 @@ def target_status(request: HttpRequest, pk: int) -> HttpResponse:
                 planned_at=data["planned_at"],
                 note=data["note"],
                 assigned_to=assignee,
+                version=form.version,
             )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -139,15 +139,17 @@ class TestPages:
         assert Need.objects.count() == 1
 
     @pytest.mark.parametrize("user", ["agent_e2", "partner"])
-    def test_a_forged_url_for_someone_elses_record_is_a_404(self, client, login, world, user):
+    def test_a_forged_url_for_someone_elses_record_is_refused(self, client, login, world, user):
+        """404 for whoever may not see the record, 403 for whoever sees it read-only."""
         need = record_of(world, "need", visibility=Visibility.TERRITORY)
         meeting = meeting_of(world, author="agent_e1", visibility=Visibility.TERRITORY)
         login(world.users[user])
+        expected = 403 if user == "agent_e2" else 404
         for url in (
             reverse("accompaniment:need_delete", args=[need.pk]),
             reverse("accompaniment:interaction_delete", args=[meeting.pk]),
         ):
-            assert client.get(url).status_code == 404
-            assert client.post(url).status_code == 404
+            assert client.get(url).status_code == expected
+            assert client.post(url).status_code == expected
         assert Need.objects.filter(pk=need.pk).exists()
         assert Interaction.objects.filter(pk=meeting.pk).exists()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from pilote.accompaniment import report
 from pilote.accompaniment.enums import Partner, ReferralOutcome
 from pilote.core.enums import Visibility
+from pilote.core.locking import version_of
 from tests.accompaniment.factories import (
     ActionFactory,
     DiagnosticFactory,
@@ -143,7 +144,7 @@ def test_the_message_for_the_company_is_written_on_the_interaction_page(world, l
     data = {
         "kind": m.kind, "occurred_on": "30/11/2026", "summary": "Note de l'équipe",
         "company_summary": "Rendez-vous pris avec **Bpifrance**.", "time_spent_minutes": "90",
-        "visibility": m.visibility,
+        "visibility": m.visibility, "version": version_of(m),
     }  # fmt: skip
     assert client.post(url, data).status_code == 302
     m.refresh_from_db()

@@ -160,7 +160,8 @@ class TestMeetingPage:
         assert "hx-post" not in page
         question = q(shared, "zones_export")
         url = reverse("accompaniment:answer_save", args=[shared.pk, question.pk])
-        assert client.post(url, {f"q-{question.pk}": "x"}).status_code == 404
+        # The partner sees the meeting, so the refusal is a 403, not a 404.
+        assert client.post(url, {f"q-{question.pk}": "x"}).status_code == 403
         assert Answer.objects.get().text == "Pologne"
 
 
@@ -204,9 +205,9 @@ class TestRecordsFromAMeeting:
         meeting = meeting_of(world, visibility="territory")
         login(world.users["agent_e2"])
         url = reverse("accompaniment:need_create") + f"?echange={meeting.pk}"
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403  # the meeting is shared: seen, read-only
         response = client.post(url, {"theme": "export", "description": "x", "urgency": "low"})
-        assert response.status_code == 404
+        assert response.status_code == 403
 
     def test_the_projects_export_is_french_excel(self, client, login, world):
         ProjectFactory(establishment=site_of(world), **written_by(world, "agent_e1"))

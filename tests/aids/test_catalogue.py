@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pilote.aids import services
 from pilote.aids.models import AidScheme, CallWindow
+from pilote.core.locking import version_of
 from pilote.core.models import AuditEvent
 from tests.aids.factories import AidSchemeFactory
 
@@ -76,7 +77,7 @@ def test_an_edit_keeps_the_identifier_and_stamps_the_update(world, login):
     client = login(world.users["manager"])
     form = client.get(reverse("aids:edit", args=[scheme.pk])).context["form"]
     data = {k: v for k, v in form.initial.items() if v not in (None, [])}
-    data.update(titre="Nouveau titre", id="autre")
+    data.update(titre="Nouveau titre", id="autre", version=form.fields["version"].initial)
     response = client.post(reverse("aids:edit", args=[scheme.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     scheme.refresh_from_db()
@@ -98,7 +99,7 @@ def test_windows_are_added_edited_and_deleted_with_an_audit_trail(world, login):
     window = CallWindow.objects.get()
     client.post(
         reverse("aids:window_edit", args=[scheme.pk, window.pk]),
-        {**bad, "label": "Vague 2", "closes_on": "2027-04-01"},
+        {**bad, "label": "Vague 2", "closes_on": "2027-04-01", "version": version_of(window)},
     )
     window.refresh_from_db()
     assert window.label == "Vague 2"

@@ -7,6 +7,7 @@ import pytest
 from pilote.contacts.enums import LegalBasis
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
+from pilote.core.locking import version_of
 from pilote.core.models import AuditEvent
 from tests.contacts.factories import ContactFactory
 from tests.factories import CompanyFactory, EstablishmentFactory
@@ -147,7 +148,10 @@ def test_the_edit_is_audited_and_bumps_the_last_activity(world, login, forge, ti
     client = login(world.users["agent_e1"])  # the first session has expired meanwhile
     response = client.post(
         f"/contacts/{contact.pk}/modifier/",
-        contact_form(forge, role="Directrice générale", email="celine@forges.example"),
+        {
+            **contact_form(forge, role="Directrice générale", email="celine@forges.example"),
+            "version": version_of(contact),
+        },
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -172,9 +176,9 @@ def test_a_visible_contact_of_another_organisation_is_read_only(world, login):
     html = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Effacer cette personne" not in html
     assert "Exporter les données de cette personne" not in html
-    for url in ("modifier/", "effacer/", "donnees-personnelles/"):
-        assert client.get(f"/contacts/{contact.pk}/{url}").status_code == 404
-    assert client.post(f"/contacts/{contact.pk}/effacer/").status_code == 404
+    for url in ("modifier/", "effacer/", "donnees-personnelles/"):  # seen, not writable: 403
+        assert client.get(f"/contacts/{contact.pk}/{url}").status_code == 403
+    assert client.post(f"/contacts/{contact.pk}/effacer/").status_code == 403
     assert Contact.objects.filter(pk=contact.pk).exists()
 
 
@@ -182,7 +186,10 @@ def test_the_personal_data_export_holds_the_record_and_its_history(world, login,
     client = login(world.users["agent_e1"])
     client.post("/contacts/nouveau/", contact_form(forge))
     contact = Contact.objects.get()
-    client.post(f"/contacts/{contact.pk}/modifier/", contact_form(forge, phone="03 53 01 99 99"))
+    client.post(
+        f"/contacts/{contact.pk}/modifier/",
+        {**contact_form(forge, phone="03 53 01 99 99"), "version": version_of(contact)},
+    )
     response = client.get(f"/contacts/{contact.pk}/donnees-personnelles/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"

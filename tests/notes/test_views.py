@@ -4,6 +4,7 @@ import io
 import pytest
 
 from pilote.core.enums import Visibility
+from pilote.core.locking import version_of
 from pilote.core.models import AuditEvent
 from pilote.notes.models import Note
 from tests.factories import NoteFactory
@@ -62,6 +63,7 @@ def test_the_ti_manager_edits_any_note_and_the_change_is_audited(world, login):
     )
     client = login(world.users["manager"])
     form = note_form(world, epci=note.epci.pk, title="Nouveau titre", body=note.body)
+    form["version"] = version_of(note)
     form["visibility"] = note.visibility
     response = client.post(f"/notes/{note.pk}/modifier/", form)
     assert response.status_code == 302
@@ -79,8 +81,8 @@ def test_a_visible_note_of_another_organisation_is_not_editable(world, login):
     )
     client = login(world.users["agent_e2"])
     assert client.get(f"/notes/{note.pk}/").status_code == 200
-    assert client.get(f"/notes/{note.pk}/modifier/").status_code == 404
-    assert client.post(f"/notes/{note.pk}/modifier/", note_form(world)).status_code == 404
+    assert client.get(f"/notes/{note.pk}/modifier/").status_code == 403
+    assert client.post(f"/notes/{note.pk}/modifier/", note_form(world)).status_code == 403
 
 
 def test_a_forged_note_url_answers_404(world, login):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pilote.core.enums import Visibility
+from pilote.core.locking import version_of
 from pilote.core.models import AuditEvent
 from pilote.prospecting import services
 from pilote.prospecting.enums import TargetStatus
@@ -118,6 +119,7 @@ def test_the_epcis_agent_edits_the_managers_campaign_and_it_is_audited(world, lo
         starts_on=campaign.starts_on,
         ends_on=campaign.ends_on,
         description="",
+        version=version_of(campaign),
     )
     response = client.post(f"/prospection/campagnes/{campaign.pk}/modifier/", form)
     assert response.status_code == 302
@@ -134,9 +136,9 @@ def test_a_visible_campaign_of_another_epci_is_read_only(world, login):
     page = client.get(f"/prospection/campagnes/{campaign.pk}/")
     assert page.status_code == 200
     assert "Ajouter des cibles" not in page.content.decode()
-    assert client.get(f"/prospection/campagnes/{campaign.pk}/modifier/").status_code == 404
+    assert client.get(f"/prospection/campagnes/{campaign.pk}/modifier/").status_code == 403
     url = f"/prospection/campagnes/{campaign.pk}/ajouter-des-cibles/"
-    assert client.post(url, {"filtres": ""}).status_code == 404
+    assert client.post(url, {"filtres": ""}).status_code == 403
     with pytest.raises(PermissionDenied):
         services.campaign_update(acting_user=world.users["agent_e2"], campaign=campaign, name="x")
 

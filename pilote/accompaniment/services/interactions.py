@@ -32,7 +32,7 @@ from pilote.accompaniment.services._checks import (
 from pilote.accompaniment.services.records import level_set
 from pilote.accounts import access
 from pilote.contacts.models import Contact
-from pilote.core import audit
+from pilote.core import audit, locking
 from pilote.core.enums import Visibility
 from pilote.core.money import to_cents
 
@@ -143,9 +143,13 @@ def interaction_create(
 
 
 @transaction.atomic
-def interaction_update(*, acting_user, interaction: Interaction, **changes) -> Interaction:
+def interaction_update(
+    *, acting_user, interaction: Interaction, version: str | None = None, **changes
+) -> Interaction:
     """Change kind, date, participants, contacts, summaries, time spent or visibility. The
-    answers follow the meeting's visibility."""
+    answers follow the meeting's visibility. `version`: the one the edit form was read at
+    (`core.locking`)."""
+    interaction = locking.lock(interaction, version)
     editable = {
         "kind", "occurred_on", "summary", "company_summary", "time_spent_minutes", "visibility"
     }  # fmt: skip

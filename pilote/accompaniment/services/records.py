@@ -31,7 +31,7 @@ from pilote.accompaniment.services._checks import (
 )
 from pilote.accounts import access
 from pilote.accounts.access import is_visible_to
-from pilote.core import audit
+from pilote.core import audit, locking
 from pilote.core.enums import Visibility
 from pilote.core.money import to_cents
 
@@ -69,6 +69,8 @@ def _create(model, action: str, *, acting_user, establishment, interaction, visi
 
 
 def _update(record, action: str, *, acting_user, editable: list[str], changes: dict, check=None):
+    """`changes` may hold the `version` the edit form was read at (`core.locking`)."""
+    record = locking.lock(record, changes.pop("version", None))
     _check_can_edit(acting_user, record)
     before = audit.snapshot(record, editable)
     for field, value in changes.items():
