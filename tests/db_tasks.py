@@ -11,7 +11,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-EMAIL_TASK = "pilote.core.tasks.send_queued_email"
+EMAIL_TASK = "pilote.core.emails.send_queued_email"
 
 
 class TaskQueue:

@@ -4,9 +4,9 @@ prospecting visits and the interactions they take part in, for the week ahead.
 Everything in it is read through `visible_to(user)` at the moment it is built: an action still
 owned by someone who may no longer see it (visibility narrowed, membership ended) is left out.
 `manage.py send_digests --wet-run` (cron, Monday morning) queues one task per user with
-something to say (`accompaniment.tasks.send_digest`); the task builds the digest again when it
-runs, records that it was sent (one audit event per user and week, so a second run of the same
-week sends nothing) and queues the email once its transaction commits. Neither task carries
+something to say (`accompaniment.tasks.send_digests`); each task builds the digest again
+when it runs, records that it was sent (one audit event per user and week, so a second run of
+the same week sends nothing) and queues the email once its transaction commits. Neither task carries
 anything but the user's id and the date: the email is built again when it is sent
 (`accompaniment.emails`).
 """
@@ -156,26 +156,3 @@ def digest_send(*, user_id: int, today: dt.date | None = None) -> str:
         extra={"week": week, **digest.counts},
     )
     return "sent"
-
-
-def send_digests(*, today: dt.date | None = None, dry_run: bool = True) -> dict[str, int]:
-    """Queue one digest task per recipient with something to say this week (after commit).
-    A dry run only counts them."""
-    from pilote.accompaniment.tasks import send_digest
-
-    today = today or timezone.localdate()
-    week = week_key(today)
-    counts = {"recipients": 0, "queued": 0, "empty": 0, "already_sent": 0}
-    for user in recipients():
-        counts["recipients"] += 1
-        if already_sent(user, week):
-            counts["already_sent"] += 1
-            continue
-        if digest_for(user, today=today).is_empty:
-            counts["empty"] += 1
-            continue
-        counts["queued"] += 1
-        if not dry_run:
-            user_id, day = user.pk, today.isoformat()
-            transaction.on_commit(lambda u=user_id, d=day: send_digest.enqueue(user_id=u, day=d))
-    return counts

@@ -29,8 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-
-from pilote.core.tasks import send_queued_email
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +90,13 @@ def check_refs(refs: dict) -> None:
                 f"Email reference {name!r} must be an id or a short scalar, not "
                 f"{type(value).__name__}: a task carries references, not content."
             )
+
+
+@task()
+def send_queued_email(*, kind: str, refs: dict) -> str:
+    """The task: build and send one email from its references, when it runs — "sent", or
+    "not sent: <why>" when what it was about is gone."""
+    return send(kind, **refs)
 
 
 def queue_email(kind: str, **refs) -> None:

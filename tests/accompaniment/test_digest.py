@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from pilote.accompaniment import digest
+from pilote.accompaniment import digest, tasks
 from pilote.accompaniment.enums import ActionStatus, InteractionKind
 from pilote.core.enums import Visibility
 from pilote.core.models import AuditEvent
@@ -121,7 +121,7 @@ def test_it_is_sent_once_a_week_and_audited(world, week, smtp_server,
     assert event.changes["overdue"] == [None, 1]
     # The next week, again.
     with django_capture_on_commit_callbacks(execute=True):
-        digest.send_digests(today=week + dt.timedelta(days=7), dry_run=False)
+        tasks.send_digests(today=week + dt.timedelta(days=7), dry_run=False)
     assert len(smtp_server.messages) >= 3
 
 
@@ -142,7 +142,7 @@ def test_a_rolled_back_transaction_sends_nothing(world, week, mailoutbox):
 
     def queue_then_fail():
         with transaction.atomic():
-            digest.send_digests(today=week, dry_run=False)
+            tasks.send_digests(today=week, dry_run=False)
             raise RuntimeError
 
     with pytest.raises(RuntimeError):

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from pilote.accompaniment import digest
+from pilote.accompaniment import digest, tasks
 from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action
 from pilote.accounts.models import Membership
@@ -24,7 +24,7 @@ def test_digest_tasks_store_a_user_id_and_a_date_and_the_worker_mails_the_follow
     world, week, task_queue, smtp_server
 ):
     with task_queue.capture(execute=True):
-        digest.send_digests(today=week, dry_run=False)
+        tasks.send_digests(today=week, dry_run=False)
     agents = [world.users["agent_e1"].pk, world.users["agent_e2"].pk]
     digest_rows = task_queue.rows("pilote.accompaniment.tasks.send_digest")
     assert [r.args_kwargs["kwargs"] for r in digest_rows] == [

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.accompaniment.digest import send_digests
+from pilote.accompaniment.tasks import send_digests
 
 
 class Command(BaseCommand):
