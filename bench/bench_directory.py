@@ -1,6 +1,6 @@
 """Directory search with filters on 1,000,000 establishments, through the real view.
 
-Target (DESIGN.md §5): every filter combination answers with a p95 under 150 ms, on SQLite
+Target (docs/rules.md): every filter combination answers with a p95 under 150 ms, on SQLite
 and on PostgreSQL, with the same number of SQL queries per page.
 
 One Territoire d'industrie of 6 EPCIs and about 260 communes, BENCH_DIRECTORY_ROWS

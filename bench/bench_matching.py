@@ -1,6 +1,6 @@
 """Matching: every open scheme against every establishment of a territory, in bulk.
 
-Target (DESIGN.md §5): at least 500 schemes × 10,000 establishments under 2 s, from the
+Target (docs/rules.md): at least 500 schemes × 10,000 establishments under 2 s, from the
 database to the eligible pairs (rules compiled, facts read in one query, bitsets).
 
 BENCH_MATCHING_SCHEMES (default 500) schemes with realistic criteria drawn from what

@@ -229,7 +229,7 @@ class CallWindow(TimeStampedModel):
 
 class SchemeNote(FollowUpModel):
     """An internal note of the team about a scheme, for one EPCI (who to call at the
-    Région, which local project fits…). Confidential: the rule of DESIGN.md §3."""
+    Région, which local project fits…). Confidential: the rule of docs/rules.md."""
 
     scheme = models.ForeignKey(
         AidScheme, verbose_name="dispositif", on_delete=models.CASCADE, related_name="notes"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.contacts.enums import LegalBasis
 
-# DESIGN.md §4: prospects' data is kept 3 years after the last contact with them.
+# docs/rules.md: prospects' data is kept 3 years after the last contact with them.
 RETENTION_YEARS = 3
 
 
@@ -34,7 +34,7 @@ class ContactQuerySet(VisibleQuerySet):
         return self
 
     def inactive_since(self, moment: dt.datetime) -> ContactQuerySet:
-        """Contacts with no activity since `moment` (retention: DESIGN.md §4)."""
+        """Contacts with no activity since `moment` (retention: docs/rules.md)."""
         return self.filter(last_activity_at__lt=moment)
 
 

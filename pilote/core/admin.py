@@ -1,6 +1,6 @@
 """The technical admin: accounts, organisations, geography, the audit trail, tasks.
 
-It shows no follow-up content (DESIGN.md §3: administrators see no follow-up): follow-up
+It shows no follow-up content (docs/rules.md: administrators see no follow-up): follow-up
 models are not registered, their audit events show who did what and when on which content
 type and number but no value, deletion pages name the follow-up an object holds by kind and
 number only, and tasks do not show their arguments.

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Visibility(models.TextChoices):
-    """Who sees a follow-up record (DESIGN.md §3). The rule itself lives in `visibility.py`."""
+    """Who sees a follow-up record (docs/rules.md). The rule lives in `accounts/access.py`."""
 
     EPCI = "epci", "EPCI concerné"
     TERRITORY = "territory", "Tout le territoire"

@@ -1,4 +1,4 @@
-"""The transparent priority score of an establishment (DESIGN.md §1, roadmap « Prospection »).
+"""The transparent priority score of an establishment (docs/rules.md, roadmap « Prospection »).
 
 Each criterion gives the points of its weight (`ScoringWeights`, per territory):
 

@@ -1,4 +1,4 @@
-"""The technical admin (/admin/) shows no follow-up content (DESIGN.md §3: administrators see
+"""The technical admin (/admin/) shows no follow-up content (docs/rules.md: administrators see
 no follow-up; `is_staff` opens the admin, not the records).
 
 Follow-up models are not registered there, and their audit events show who did what, when, on

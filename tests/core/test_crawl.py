@@ -1,4 +1,4 @@
-"""Acceptance crawl (DESIGN.md §3): an « EPCI concerné » note written by an agent of e1 is
+"""Acceptance crawl (docs/rules.md): an « EPCI concerné » note written by an agent of e1 is
 found by nobody outside e1 and its TI manager, on any page they can reach.
 
 The note is written through its form. Each actor then visits every page reachable from the

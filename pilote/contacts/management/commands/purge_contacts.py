@@ -1,4 +1,4 @@
-"""Retention (DESIGN.md §4): erase the contacts with no activity for 3 years.
+"""Retention (docs/rules.md, « Personal data »): erase the contacts with no activity for 3 years.
 
 Lists them and changes nothing unless given --wet-run. Meant for a daily cron job.
 """
