@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from pilote.companies import registry
 from pilote.companies.enums import CompanySize, HeadcountBand
 from pilote.companies.models import Sector
+from pilote.core.locking import VersionedForm
 from pilote.territories.models import Commune, Epci
 
 STATE_CHOICES = [("open", "En activité"), ("closed", "Fermés"), ("all", "Tous")]
@@ -135,7 +136,7 @@ class DirectoryFilterForm(forms.Form):
         return value
 
 
-class SectorForm(forms.ModelForm):
+class SectorForm(VersionedForm, forms.ModelForm):
     naf_prefixes = forms.CharField(
         label="Codes NAF",
         help_text="Séparés par des virgules, à n'importe quel niveau : 29, 30.20, 20.14Z",

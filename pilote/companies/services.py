@@ -5,7 +5,7 @@ from django.db import transaction
 
 from pilote.accounts import perms
 from pilote.companies.models import Sector, TerritoryProfile
-from pilote.core import audit
+from pilote.core import audit, locking
 
 
 def _check(acting_user, territory) -> None:
@@ -14,8 +14,14 @@ def _check(acting_user, territory) -> None:
 
 
 @transaction.atomic
-def sector_save(*, acting_user, territory, sector: Sector | None = None, **values) -> Sector:
+def sector_save(
+    *, acting_user, territory, sector: Sector | None = None, version: str | None = None, **values
+) -> Sector:
+    """Create (`sector` None) or change a filière; `version`: the one the edit form was read
+    at (`core.locking`)."""
     _check(acting_user, territory)
+    if sector is not None:
+        sector = locking.lock(sector, version)
     before = audit.snapshot(sector) if sector else {}
     if sector is None:
         sector = Sector(territory=territory)

@@ -27,6 +27,7 @@ from pilote.companies.registry import (
     timeline,
 )
 from pilote.core.htmx import is_htmx
+from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # beyond: « plus de 10 000 », an exact count reads every match
@@ -223,12 +224,20 @@ def sector_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, f"La filière « {sector.name} » est supprimée.")
             return redirect("companies:sectors")
         if form.is_valid():
-            saved = services.sector_save(
-                acting_user=request.user,
-                territory=territory,
-                sector=Sector.objects.get(pk=sector.pk) if sector else None,
-                **form.cleaned_data,
-            )
+            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                saved = services.sector_save(
+                    acting_user=request.user,
+                    territory=territory,
+                    sector=Sector.objects.get(pk=sector.pk) if sector else None,
+                    version=form.version,
+                    **values,
+                )
+            except StaleEdit as stale:
+                form.refuse(stale)
+                return render(
+                    request, "companies/sector_form.html", {"form": form, "sector": sector}
+                )
             messages.success(request, f"La filière « {saved.name} » est enregistrée.")
             return redirect("companies:sectors")
     return render(request, "companies/sector_form.html", {"form": form, "sector": sector})

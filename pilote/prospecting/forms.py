@@ -117,7 +117,7 @@ class TargetStatusForm(VersionedForm, forms.Form):
         return data
 
 
-class WeightsForm(forms.ModelForm):
+class WeightsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ScoringWeights
         fields = ScoringWeights.WEIGHT_FIELDS

@@ -260,10 +260,15 @@ def mark_met(*, meeting, at: dt.datetime, acting_user=None) -> int:
 
 
 @transaction.atomic
-def weights_update(*, acting_user, territory, **weights: int) -> ScoringWeights:
+def weights_update(
+    *, acting_user, territory, version: str | None = None, **weights: int
+) -> ScoringWeights:
+    """`version`: the one the form was read at, once the weights were saved (`core.locking`)."""
     if not perms.can_edit_weights(acting_user, territory):
         raise PermissionDenied("Seul le chef de projet TI règle le score de prospection.")
-    row, _ = ScoringWeights.objects.get_or_create(territory=territory)
+    row, created = ScoringWeights.objects.get_or_create(territory=territory)
+    if not created:
+        row = locking.lock(row, version)
     before = audit.snapshot(row, ScoringWeights.WEIGHT_FIELDS)
     for field, value in weights.items():
         if field not in ScoringWeights.WEIGHT_FIELDS:

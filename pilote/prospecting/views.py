@@ -430,11 +430,16 @@ def weights(request: HttpRequest) -> HttpResponse:
         if form is None:
             raise Http404
         if form.is_valid():
-            services.weights_update(
-                acting_user=request.user, territory=territory, **form.cleaned_data
-            )
-            messages.success(request, "Les pondérations du score sont enregistrées.")
-            return redirect("prospecting:weights")
+            try:
+                services.weights_update(
+                    acting_user=request.user, territory=territory, version=form.version,
+                    **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+                )  # fmt: skip
+            except StaleEdit as stale:
+                form.refuse(stale)
+            else:
+                messages.success(request, "Les pondérations du score sont enregistrées.")
+                return redirect("prospecting:weights")
     return render(
         request,
         "prospecting/weights.html",

@@ -2,6 +2,7 @@ import pytest
 
 from pilote.companies.models import Sector, TerritoryProfile
 from pilote.companies.nomenclatures import install_default_sectors, load_naf
+from pilote.core.locking import version_of
 from pilote.core.models import AuditEvent
 from tests.factories import EstablishmentFactory, SectorFactory
 
@@ -30,7 +31,13 @@ def test_the_ti_manager_edits_a_sector_and_unknown_codes_are_refused(world, naf,
     client = login(world.users["manager"])
     url = f"/entreprises/filieres/{sector.pk}/"
     response = client.post(
-        url, {"name": "Ferroviaire", "slug": "ferroviaire", "naf_prefixes": "30.20, 99.99X"}
+        url,
+        {
+            "name": "Ferroviaire",
+            "slug": "ferroviaire",
+            "naf_prefixes": "30.20, 99.99X",
+            "version": version_of(sector),
+        },
     )
     assert response.status_code == 200
     assert "Codes inconnus dans la NAF rév. 2 : 99.99X." in response.content.decode()
@@ -41,6 +48,7 @@ def test_the_ti_manager_edits_a_sector_and_unknown_codes_are_refused(world, naf,
             "slug": "ferroviaire",
             "naf_prefixes": "30.20, 33.17",
             "strategic": "on",
+            "version": version_of(sector),
         },
     )
     assert response.status_code == 302

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pilote.accompaniment import services as accompaniment
 from pilote.aids import services as aids
 from pilote.aids.models import SchemeNote
+from pilote.companies import services as companies
 from pilote.contacts import services as contacts
 from pilote.core.enums import Visibility
 from pilote.core.locking import StaleEdit, version_of
@@ -31,7 +32,7 @@ from tests.accompaniment.factories import (
 )
 from tests.aids.factories import AidSchemeFactory, CallWindowFactory
 from tests.contacts.factories import ContactFactory
-from tests.factories import NoteFactory
+from tests.factories import NoteFactory, SectorFactory
 from tests.prospecting.factories import TargetFactory, campaign_of
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,28 @@ KINDS = {
         lambda u, r, v, **c: aids.window_update(acting_user=u, window=r, version=v, **c),
         {"label": "Vague 2"},
         {"label": "Vague 3"},
+    ),
+    "sector": Kind(
+        lambda w: SectorFactory(territory=w.territory_a, name="Ferroviaire", slug="ferroviaire"),
+        lambda u, r, v, **c: companies.sector_save(
+            acting_user=u,
+            territory=r.territory,
+            sector=r,
+            version=v,
+            **{f: c.get(f, getattr(r, f)) for f in ("name", "slug", "naf_prefixes", "strategic")},
+        ),
+        {"naf_prefixes": ["30.20"]},
+        {"strategic": True},
+    ),
+    "score weights": Kind(
+        lambda w: prospecting.weights_update(
+            acting_user=w.users["manager"], territory=w.territory_a, industrial=20
+        ),
+        lambda u, r, v, **c: prospecting.weights_update(
+            acting_user=u, territory=r.territory, version=v, **c
+        ),
+        {"industrial": 30},
+        {"recent": 5},
     ),
     "scheme note": Kind(
         _scheme_note,
