@@ -12,85 +12,16 @@ import io
 import zipfile
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.http import StreamingHttpResponse
 from django.urls import Resolver404, resolve
 
+from tests.html_forms import parse
+
 # Never followed: they end the session or are not pages of the application.
 SKIPPED_URL_NAMES = {"accounts:logout", "admin:logout"}
 SKIPPED_PREFIXES = ("/static/", "/media/")
-TEXT_INPUT_TYPES = {"text", "search", ""}
-
-
-@dataclass
-class Form:
-    action: str
-    method: str
-    fields: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as sent
-    text_inputs: list[str] = field(default_factory=list)
-
-
-class PageParser(HTMLParser):
-    """The links (`href`, `hx-get`) and the forms of a page, each form with the values a
-    browser would send (checked boxes, each select's selected or first option)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._selected: tuple[str, str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in ("href", "hx-get"):
-            if attrs.get(name):
-                self.links.append(attrs[name])
-        if tag == "form":
-            self._form = Form(action=attrs.get("action") or "", method=attrs.get("method") or "get")
-            self.forms.append(self._form)
-        elif self._form is None:
-            return
-        elif tag == "option" and self._select is not None:
-            self._option(attrs)
-        elif not attrs.get("name"):
-            return
-        elif tag == "input":
-            kind = (attrs.get("type") or "").lower()
-            if kind in TEXT_INPUT_TYPES:
-                self._form.text_inputs.append(attrs["name"])
-            elif kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self._form.fields.append((attrs["name"], attrs.get("value") or "on"))
-            elif kind not in {"submit", "button", "reset", "file", "image"}:
-                self._form.fields.append((attrs["name"], attrs.get("value") or ""))
-        elif tag == "select":
-            self._select, self._selected = attrs["name"], None
-        elif tag == "textarea":
-            self._form.text_inputs.append(attrs["name"])
-
-    def _option(self, attrs) -> None:
-        if self._selected is not None and "selected" not in attrs:
-            return
-        if self._selected is not None:
-            self._form.fields.remove(self._selected)
-        self._selected = (self._select, attrs.get("value") or "")
-        self._form.fields.append(self._selected)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
-def parse(html: str) -> PageParser:
-    parser = PageParser()
-    parser.feed(html)
-    return parser
 
 
 def body_text(response) -> str:
@@ -203,9 +134,9 @@ def crawl(
             if form.method.lower() != "get" or not form.text_inputs:
                 continue
             action = urljoin(url, form.action or url).split("?")[0]
+            sent = form.data()
             for name in form.text_inputs:  # one search per box and term, the others empty
                 for term in search_terms:
-                    others = [(other, "") for other in form.text_inputs if other != name]
-                    query = urlencode([*form.fields, *others, (name, term)])
-                    enqueue(url, f"{action}?{query}", search=True)
+                    query = [(k, "" if k in form.text_inputs else v) for k, v in sent if k != name]
+                    enqueue(url, f"{action}?{urlencode([*query, (name, term)])}", search=True)
     return result

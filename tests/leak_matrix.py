@@ -19,7 +19,13 @@ Each capability registers its follow-up objects in `tests/<app>/leak_cases.py`:
 - collection URLs (lists, exports, feeds, digests) show the marker exactly when the actor
   may see the object;
 - sample URLs (dashboards) and related URLs (the establishment page of an object attached to
-  an establishment) never show an object the actor may not see.
+  an establishment) never show an object the actor may not see;
+- POST URLs (edit, delete, status changes…) answer 404 to an actor who may not see the object,
+  and leave it unchanged (its row, and not one audit event written); a positive control checks
+  that the data sent does change the object when its editor sends it.
+
+`tests/url_map.py` declares every URL name of the project either covered here or exempted
+with a reason (tests/core/test_url_coverage.py).
 
 What "may see" means is written below from the table of DESIGN.md §3, independently of the
 application code.
@@ -27,10 +33,24 @@ application code.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 
 from pilote.core.enums import Visibility
+
+
+def decode_any(content: bytes) -> str:
+    """A response as text: HTML, CSV, iCalendar as they are; a spreadsheet's XML (XLSX)."""
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return " ".join(
+                archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist()
+            )
+    return content.decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -46,8 +66,14 @@ class LeakCase:
     # Pages about something the object is attached to (e.g. its establishment's page), built
     # from the object: they must never show it to whoever may not see it.
     related_urls: dict[str, Callable] = field(default_factory=dict)
-    # Collection responses that are not text (e.g. XLSX) can give a decoder here.
-    decode: Callable[[bytes], str] = lambda content: content.decode("utf-8", errors="replace")
+    # Addresses that write on the object when POSTed to (edit, delete, status…): name →
+    # (url of the object, data of the object). Data `None` sends the form the editor gets at
+    # that address (a GET), its fields holding the marker edited.
+    post_urls: dict[str, tuple[Callable, Callable | None]] = field(default_factory=dict)
+    # Who may send them (the positive control): the TI manager, who edits everything.
+    editor: str = "manager"
+    # Collection responses that are not text (e.g. PDF) can give a decoder here.
+    decode: Callable[[bytes], str] = decode_any
 
 
 REGISTRY: dict[str, LeakCase] = {}
@@ -56,6 +82,13 @@ REGISTRY: dict[str, LeakCase] = {}
 def register(case: LeakCase) -> LeakCase:
     REGISTRY[case.name] = case
     return case
+
+
+def load_all_cases() -> dict[str, LeakCase]:
+    """Import every `tests/<app>/leak_cases*.py`, which register their cases."""
+    for path in sorted(Path(__file__).resolve().parent.glob("*/leak_cases*.py")):
+        import_module(f"tests.{path.parent.name}.{path.stem}")
+    return REGISTRY
 
 
 # The objects every case is tried with: (EPCI of the object, visibility, author actor).

@@ -56,6 +56,26 @@ def make_answer(world, *, epci, visibility, author):
     return answer_to(meeting, "zones_export", text=tag)
 
 
+def _from_interaction(kind: str):
+    return lambda i: reverse(f"accompaniment:{kind}_create") + f"?echange={i.pk}"
+
+
+def _text_question(interaction) -> str:
+    """The form field of the first free-text question of the interaction's guide."""
+    from pilote.accompaniment.enums import QuestionType
+    from pilote.accompaniment.forms import answer_field_name
+
+    question = interaction.guide_version.questions.filter(type=QuestionType.TEXT).first()
+    return answer_field_name(question)
+
+
+def _not_started(interaction, form) -> dict:
+    """An interaction recorded without the guide (set directly: no audit event), so that
+    « Mener l'entretien » has something to start."""
+    type(interaction).objects.filter(pk=interaction.pk).update(guide_version=None)
+    return {}
+
+
 def _shared_meeting(world, epci, author, tag):
     """A meeting every member of the territory sees, to which the record is attached."""
     return meeting_of(
@@ -76,8 +96,9 @@ def _maker(factory, prefix: str, field: str, **extra):
     return make
 
 
-def _record_case(name, kind, prefix, field, factory, *, with_list=True, **extra):
+def _record_case(name, kind, prefix, field, factory, *, with_list=True, post_urls=None, **extra):
     make = _maker(factory, prefix, field, **extra)
+    post_urls = post_urls or {}
     collection = {}
     if with_list:
         list_url = f"accompaniment:{kind}_list"
@@ -86,13 +107,16 @@ def _record_case(name, kind, prefix, field, factory, *, with_list=True, **extra)
             "search": lambda world: reverse(list_url) + f"?q={prefix}-",
             "export": lambda world: reverse(f"accompaniment:{kind}_export"),
         }
+    edit = f"accompaniment:{kind}_edit"
+    delete = f"accompaniment:{kind}_delete"
     return LeakCase(
         name=name,
         make=make,
         marker=lambda record: getattr(record, field),
         read_urls={"detail": lambda r: reverse(f"accompaniment:{kind}_detail", args=[r.pk])},
         restricted_urls={
-            "edit": lambda r: reverse(f"accompaniment:{kind}_edit", args=[r.pk]),
+            "edit": lambda r: reverse(edit, args=[r.pk]),
+            "delete": lambda r: reverse(delete, args=[r.pk]),
             "history": _history,
         },
         collection_urls=collection,
@@ -104,6 +128,14 @@ def _record_case(name, kind, prefix, field, factory, *, with_list=True, **extra)
             "level page": lambda r: reverse(
                 "accompaniment:establishment_level", args=[r.establishment.siret]
             ),
+            "new record on the establishment": lambda r: (
+                reverse(f"accompaniment:{kind}_create") + f"?etablissement={r.establishment.siret}"
+            ),
+        },
+        post_urls={
+            "edit": (lambda r: reverse(edit, args=[r.pk]), None),
+            "delete": (lambda r: reverse(delete, args=[r.pk]), None),
+            **post_urls,
         },
     )
 
@@ -119,8 +151,10 @@ register(
         },
         restricted_urls={
             "edit": lambda i: reverse("accompaniment:interaction_edit", args=[i.pk]),
+            "delete": lambda i: reverse("accompaniment:interaction_delete", args=[i.pk]),
             "history": _history,
-            "new need from it": lambda i: reverse("accompaniment:need_create") + f"?echange={i.pk}",
+            # One kind is enough: every record kind's creation reads the exchange the same way.
+            "new need from it": _from_interaction("need"),
         },
         collection_urls={
             "list": lambda world: reverse("accompaniment:interaction_list"),
@@ -133,6 +167,29 @@ register(
             "level page": lambda i: reverse(
                 "accompaniment:establishment_level", args=[i.establishment.siret]
             ),
+            "new exchange": lambda i: (
+                reverse("accompaniment:interaction_create")
+                + f"?etablissement={i.establishment.siret}"
+            ),
+        },
+        post_urls={
+            "edit": (lambda i: reverse("accompaniment:interaction_edit", args=[i.pk]), None),
+            "delete": (lambda i: reverse("accompaniment:interaction_delete", args=[i.pk]), None),
+            "meeting answers": (
+                lambda i: reverse("accompaniment:meeting", args=[i.pk]),
+                lambda i, form: {_text_question(i): "Réponse du test"},
+            ),
+            "answer autosave": (
+                lambda i: reverse(
+                    "accompaniment:answer_save", args=[i.pk, _text_question(i).split("-")[1]]
+                ),
+                lambda i, form: {_text_question(i): "Réponse du test"},
+            ),
+            "start the meeting": (
+                lambda i: reverse("accompaniment:meeting_start", args=[i.pk]),
+                _not_started,
+            ),
+            "new need from it": (_from_interaction("need"), None),
         },
     )
 )
@@ -162,7 +219,18 @@ register(
         "referral", "referral", "Mise", "partner_name", ReferralFactory, partner=Partner.OTHER
     )
 )
-register(_record_case("action", "action", "Action", "title", ActionFactory, with_list=False))
+register(
+    _record_case(
+        "action", "action", "Action", "title", ActionFactory, with_list=False,
+        post_urls={  # « mes actions »' quick status change, for the action's owner, its author
+            "status": (
+                lambda a: reverse("accompaniment:action_status", args=[a.pk]),
+                lambda a, form: {"status": "done"},
+                "agent_e1",
+            ),
+        },
+    )
+)  # fmt: skip
 
 
 def make_level(world, *, epci, visibility, author):

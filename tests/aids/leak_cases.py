@@ -73,7 +73,14 @@ register(
             "dashboard": lambda world: reverse("core:home"),
             "catalogue": lambda world: reverse("aids:list"),
             "export": lambda world: reverse("aids:export"),
+            "calendar": lambda world: reverse("aids:calendar"),
         },
+        related_urls={
+            "new note on the scheme": lambda note: reverse(
+                "aids:note_create", args=[note.scheme_id]
+            ),
+        },
+        post_urls={"edit": (lambda note: reverse("aids:note_edit", args=[note.pk]), None)},
     )
 )
 
@@ -93,6 +100,7 @@ register(
             "detection": lambda d: reverse("aids:detection", args=[d.scheme_id]),
             "establishment": lambda d: d.lines.get().establishment.get_absolute_url(),
             "matching": lambda d: reverse("aids:match", args=[d.lines.get().establishment.siret]),
+            "detection export": lambda d: reverse("aids:detection_export", args=[d.scheme_id]),
         },
     )
 )

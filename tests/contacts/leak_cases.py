@@ -42,5 +42,20 @@ register(
             "export": lambda world: reverse("contacts:export"),
         },
         sample_urls={"dashboard": lambda world: reverse("core:home")},
+        related_urls={
+            # The forms about the contact's establishment offer its contacts (a new exchange's
+            # participants) or none (a new contact).
+            "new contact": lambda c: (
+                reverse("contacts:create") + f"?etablissement={c.main_establishment.siret}"
+            ),
+            "new exchange": lambda c: (
+                reverse("accompaniment:interaction_create")
+                + f"?etablissement={c.main_establishment.siret}"
+            ),
+        },
+        post_urls={
+            "edit": (lambda c: reverse("contacts:edit", args=[c.pk]), None),
+            "erase": (lambda c: reverse("contacts:erase", args=[c.pk]), None),
+        },
     )
 )

@@ -34,7 +34,15 @@ register(
             "export": lambda world: reverse("notes:export"),
         },
         sample_urls={"dashboard": lambda world: reverse("core:home")},
-        related_urls={"establishment": lambda note: note.establishment.get_absolute_url()},
+        related_urls={
+            "establishment": lambda note: note.establishment.get_absolute_url(),
+            "new note on the establishment": lambda note: (
+                reverse("notes:create") + f"?etablissement={note.establishment.siret}"
+            ),
+            "territory page": lambda note: reverse("territories:detail", args=["ti-a"]),
+            "EPCI page": lambda note: reverse("territories:epci", args=["ti-a", note.epci.siren]),
+        },
+        post_urls={"edit": (lambda note: reverse("notes:edit", args=[note.pk]), None)},
     )
 )
 

@@ -38,6 +38,13 @@ def make_campaign(world, *, epci, visibility, author):
     return campaign
 
 
+def _one_more_establishment(campaign, form) -> dict:
+    """A new establishment of the campaign's EPCI, that the directory's default search (sent
+    as the add-targets form sends it) finds."""
+    EstablishmentFactory(epci=campaign.epci)
+    return {"filtres": "industrial=on&state=open"}
+
+
 def _history(obj) -> str:
     return reverse("core:history", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
 
@@ -74,6 +81,27 @@ register(
         },
         related_urls={
             "establishment page": lambda c: c.targets.get().establishment.get_absolute_url(),
+            # The campaigns an establishment or a directory search may be added to.
+            "add the establishment to a campaign": lambda c: reverse(
+                "prospecting:target_establishment", args=[c.targets.get().establishment.siret]
+            ),
+            "add a directory search to a campaign": lambda c: (
+                reverse("prospecting:from_directory") + f"?epci={c.epci_id}"
+            ),
+            "new campaign": lambda c: reverse("prospecting:create"),
+        },
+        post_urls={
+            "edit": (lambda c: reverse("prospecting:edit", args=[c.pk]), None),
+            "add targets": (
+                lambda c: reverse("prospecting:add_targets", args=[c.pk]),
+                _one_more_establishment,
+            ),
+            "target status": (
+                lambda c: reverse("prospecting:target_status", args=[c.targets.get().pk]),
+                lambda c, form: {
+                    k: ["Rappeler en juin"] if k.endswith("-note") else v for k, v in form.items()
+                },
+            ),
         },
     )
 )

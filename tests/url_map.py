@@ -1,0 +1,94 @@
+"""The URL names the leak matrix does not reach, each with the reason it need not
+(tests/core/test_url_coverage.py). Every other URL name of the project must be reached by a
+leak case (tests/<app>/leak_cases*.py): its read, restricted, collection, sample, related or
+POST URLs.
+
+An exemption is for a page that shows no follow-up record: public data, one's own account or
+settings, a territory's reference data, or a page tested elsewhere because the matrix's
+actor × visibility model does not fit it (personal objects, secret addresses).
+"""
+
+_ACCOUNT = "accounts and memberships, not follow-up (tests/accounts/)"
+_CATALOGUE = (
+    "the aid catalogue is open data, edited by the TI manager (tests/aids/test_catalogue.py)"
+)
+_ALERTS = (
+    "saved searches and their subscribers belong to their owner, not to an EPCI "
+    "(tests/aids/test_alerts.py)"
+)
+_GUIDE = (
+    "the interview guide is a territory's questionnaire, not follow-up; edited by the TI "
+    "manager (tests/accompaniment/test_guide_services.py, test_views.py)"
+)
+
+EXEMPT_NAMESPACES: dict[str, str] = {
+    "admin": "technical admin: no follow-up model is registered and audit events show no "
+    "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
+}
+
+EXEMPT: dict[str, str] = {
+    "healthz": "public health check: no data (tests/core/test_healthz.py)",
+    # Accounts: login, password, invitations, members, the current membership.
+    "accounts:login": "the login page, before any account",
+    "accounts:logout": "ends the session",
+    "accounts:password_reset": _ACCOUNT + ", test_password_reset.py",
+    "accounts:password_reset_done": _ACCOUNT + ", test_password_reset.py",
+    "accounts:password_reset_confirm": _ACCOUNT + ", test_password_reset.py",
+    "accounts:password_reset_complete": _ACCOUNT + ", test_password_reset.py",
+    "accounts:members": _ACCOUNT + ", test_members.py",
+    "accounts:invitation_create": _ACCOUNT + ", test_invitation.py",
+    "accounts:invitation_revoke": _ACCOUNT + ", test_invitation.py",
+    "accounts:invitation_accept": _ACCOUNT + ", test_invitation.py",
+    "accounts:switch_membership": "one's own current membership (POST), "
+    "tests/core/test_dashboard.py",
+    # Company base: public SIRENE data, identical for every member.
+    "companies:directory": "public SIRENE data; its « suivis » filter counts only visible "
+    "follow-up (tests/companies/test_directory.py, tests/contacts/test_establishment_leaks.py)",
+    "companies:export": "public SIRENE data, the directory's search "
+    "(tests/companies/test_directory.py)",
+    "companies:sectors": "filières: a territory's reference data (tests/companies/test_sectors.py)",
+    "companies:sector_create": "filières, TI manager only (tests/companies/test_sectors.py)",
+    "companies:sector_edit": "filières, TI manager only (tests/companies/test_sectors.py)",
+    "companies:imports": "SIRENE imports, platform administrators only "
+    "(tests/companies/test_import_jobs.py)",
+    "companies:import_progress": "SIRENE imports, platform administrators only "
+    "(tests/companies/test_import_jobs.py)",
+    # Prospecting: the territory's score weights, one's own calendar feed.
+    "prospecting:weights": "score weights: a territory setting; the score reads only visible "
+    "campaigns (tests/prospecting/test_scoring.py)",
+    "prospecting:feed": "settings of one's own calendar feed (tests/prospecting/test_feed.py)",
+    "prospecting:ics": "per-user secret address, serving only what its owner sees "
+    "(tests/prospecting/test_feed.py)",
+    # Accompaniment: the interview guide.
+    "accompaniment:guide": _GUIDE,
+    "accompaniment:guide_install": _GUIDE,
+    "accompaniment:guide_version": _GUIDE,
+    "accompaniment:guide_draft": _GUIDE,
+    "accompaniment:guide_publish": _GUIDE,
+    "accompaniment:guide_discard": _GUIDE,
+    "accompaniment:question_add": _GUIDE,
+    "accompaniment:question_edit": _GUIDE,
+    "accompaniment:question_delete": _GUIDE,
+    "accompaniment:question_move": _GUIDE,
+    # Aids: the catalogue, alerts, the calendar feed, informing the EPCIs.
+    "aids:create": _CATALOGUE,
+    "aids:edit": _CATALOGUE,
+    "aids:delete": _CATALOGUE,
+    "aids:window_create": _CATALOGUE,
+    "aids:window_edit": _CATALOGUE,
+    "aids:window_delete": _CATALOGUE,
+    "aids:import": "etalab catalogue import, catalogue editors only (tests/aids/test_etalab.py)",
+    "aids:searches": _ALERTS,
+    "aids:search": _ALERTS,
+    "aids:search_delete": _ALERTS,
+    "aids:subscribe": _ALERTS,
+    "aids:subscription_remove": _ALERTS,
+    "aids:confirm": _ALERTS + "; the confirmation link is the secret",
+    "aids:unsubscribe": _ALERTS + "; the unsubscription link is the secret",
+    "aids:feed": "settings of one's own calls calendar feed (tests/aids/test_calendar.py)",
+    "aids:ics": "per-user secret address of the public calls calendar "
+    "(tests/aids/test_calendar.py)",
+    "aids:inform": "a territory action on a public scheme, not on one record: only the TI "
+    "manager (404 to others), each EPCI sent only its own establishments "
+    "(tests/aids/test_detection.py); the dispatches it writes are the aid_dispatch case",
+}
