@@ -232,7 +232,9 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": interaction.kind,
         "occurred_on": interaction.occurred_on,
         "participants": list(interaction.participants.values_list("pk", flat=True)),
-        "contacts": list(interaction.contacts.values_list("pk", flat=True)),
+        "contacts": list(
+            interaction.contacts.visible_to(request.user).values_list("pk", flat=True)
+        ),
         "summary": interaction.summary,
         "company_summary": interaction.company_summary,
         "time_spent_minutes": interaction.time_spent_minutes,

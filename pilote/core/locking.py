@@ -62,7 +62,7 @@ def _display(form: forms.Form, name: str, value) -> str:
     if value is None or value == "":
         return "vide"
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(str(v) for v in value.all()) or "vide"
+        return ", ".join(str(v) for v in value) or "vide"
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(value, value))
     if hasattr(value, "strftime"):
@@ -107,7 +107,10 @@ class VersionedForm:
             stored = getattr(stale.current, name)
             submitted = self.cleaned_data.get(name)
             if isinstance(self.fields[name], forms.ModelMultipleChoiceField):
-                if set(stored.all()) != set(submitted or []):
+                # Only among the choices the form offers: never name what the reader cannot see.
+                offered = self.fields[name].queryset
+                stored = stored.filter(pk__in=offered.values("pk"))
+                if set(stored) != set(submitted or []):
                     self.add_error(name, f"Valeur enregistrée : {_display(self, name, stored)}.")
                 continue
             if stored != submitted:

@@ -281,3 +281,41 @@ def test_a_stale_interaction_form_is_refused_with_what_changed(world, login):
     meeting.refresh_from_db()
     assert meeting.summary == "Compte rendu du chef de projet"
     assert meeting.time_spent_minutes != 75
+
+
+def test_a_refused_form_never_names_a_contact_the_editor_cannot_see(world, login):
+    meeting = meeting_of(world, "e1", "agent_e1")
+    hidden = ContactFactory(
+        main_establishment=meeting.establishment,
+        last_name="Invisiblenom",
+        visibility=Visibility.PRIVATE,
+        **written_by(world, "manager"),
+    )
+    seen = ContactFactory(
+        main_establishment=meeting.establishment,
+        last_name="Visiblenom",
+        **written_by(world, "agent_e1"),
+    )
+    url = reverse("accompaniment:interaction_edit", args=[meeting.pk])
+    client = login(world.users["agent_e1"])
+    read_at = client.get(url).context["form"].fields["version"].initial
+    accompaniment.interaction_update(
+        acting_user=world.users["manager"],
+        interaction=meeting,
+        version=read_at,
+        contacts=[hidden, seen],
+    )
+    stale = {
+        "kind": meeting.kind,
+        "occurred_on": meeting.occurred_on.strftime("%d/%m/%Y"),
+        "summary": "Autre compte rendu",
+        "time_spent_minutes": "30",
+        "visibility": meeting.visibility,
+        "version": read_at,
+    }
+    page = client.post(url, stale).content.decode()
+    assert "a été modifiée par" in page
+    assert "Valeur enregistrée : Visiblenom" in page  # what the editor may see changed
+    assert "Invisiblenom" not in page
+    meeting.refresh_from_db()
+    assert set(meeting.contacts.all()) == {hidden, seen}
