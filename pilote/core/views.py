@@ -23,7 +23,10 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    """Our services and views refuse with a French sentence (« Vous pouvez consulter cet
+    élément, mais pas le modifier. »): it is shown; a bare refusal gets the generic one."""
+    reason = str(exception) if exception is not None else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,21 @@ def test_403_is_a_french_dsfr_page(world, login):
 
 
 @pytest.mark.django_db
+def test_a_record_seen_read_only_says_why_its_edit_page_is_refused(world, login):
+    from pilote.core.enums import Visibility
+    from tests.factories import NoteFactory
+
+    note = NoteFactory(
+        epci=world.epcis["e1"],
+        visibility=Visibility.TERRITORY,
+        author_organisation=world.orgs["o1"],
+    )
+    response = login(world.users["agent_e2"]).get(f"/notes/{note.pk}/modifier/")
+    assert response.status_code == 403
+    assert "Vous pouvez consulter cet élément, mais pas le modifier." in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_500_is_a_french_page_that_needs_no_database(settings):
     settings.ROOT_URLCONF = "tests.core.urls_failing"
     client = Client(raise_request_exception=False)
