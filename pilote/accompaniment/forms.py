@@ -303,7 +303,7 @@ class LevelForm(forms.Form):
         self.initial.setdefault("changed_on", timezone.localdate())
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(VersionedForm, forms.Form):
     theme = forms.ChoiceField(label="Thème", choices=[(t.value, t.label) for t in GUIDE_THEMES])
     text = forms.CharField(label="Question", max_length=300)
     type = forms.ChoiceField(label="Type de réponse", choices=QuestionType.choices)

@@ -121,7 +121,7 @@ class GuideVersion(TimeStampedModel):
         return self.published_at is None
 
 
-class Question(models.Model):
+class Question(TimeStampedModel):
     """A question of one guide version. `key` stays the same from one version to the next,
     so that answers to "the same question" can be compared across versions."""
 

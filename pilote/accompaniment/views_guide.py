@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pilote.accompaniment import forms, perms, services
 from pilote.accompaniment.enums import GUIDE_THEMES
 from pilote.accompaniment.models import GuideVersion, InterviewGuide, Question
+from pilote.core.locking import StaleEdit
 
 THEME_ORDER = [t.value for t in GUIDE_THEMES]
 
@@ -152,13 +153,15 @@ def question_add(request: HttpRequest) -> HttpResponse:
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = _draft_question(request, pk)
     form = forms.QuestionForm(
-        request.POST or None, initial=forms.QuestionForm.initial_for(question)
+        request.POST or None, initial=forms.QuestionForm.initial_for(question), record=question
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(
                 acting_user=request.user, question=question, **form.cleaned_data
             )
+        except StaleEdit as stale:
+            form.refuse(stale)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -368,7 +368,7 @@ class InformForm(forms.Form):
     )
 
 
-class SearchForm(forms.ModelForm):
+class SearchForm(VersionedForm, forms.ModelForm):
     themes = forms.MultipleChoiceField(
         label="Thèmes",
         required=False,

@@ -394,7 +394,11 @@ def search_create(*, acting_user, **values) -> SavedSearch:
 
 
 @transaction.atomic
-def search_update(*, acting_user, search: SavedSearch, **changes) -> SavedSearch:
+def search_update(
+    *, acting_user, search: SavedSearch, version: str | None = None, **changes
+) -> SavedSearch:
+    """`version`: the one the edit form was read at (`core.locking`)."""
+    search = locking.lock(search, version)
     _check_owner(acting_user, search)
     before = audit.snapshot(search, SEARCH_FIELDS)
     for name, value in changes.items():

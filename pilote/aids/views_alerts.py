@@ -17,6 +17,7 @@ from pilote.aids import perms, services
 from pilote.aids.alerts import digest_for
 from pilote.aids.forms import SearchForm, SubscribeForm
 from pilote.aids.models import SavedSearch, Subscription
+from pilote.core.locking import StaleEdit
 
 
 def _own(request: HttpRequest, pk: int) -> SavedSearch:
@@ -45,11 +46,18 @@ def search_detail(request: HttpRequest, pk: int) -> HttpResponse:
     search = _own(request, pk)
     form = SearchForm(request.POST or None, instance=search)
     if request.method == "POST" and form.is_valid():
-        services.search_update(
-            acting_user=request.user, search=SavedSearch.objects.get(pk=pk), **_fields(form)
-        )
-        messages.success(request, "La recherche est modifiée.")
-        return redirect(search)
+        try:
+            services.search_update(
+                acting_user=request.user,
+                search=SavedSearch.objects.get(pk=pk),
+                version=form.version,
+                **_fields(form),
+            )
+        except StaleEdit as stale:
+            form.refuse(stale)
+        else:
+            messages.success(request, "La recherche est modifiée.")
+            return redirect(search)
     from django.utils import timezone
 
     preview = None

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pilote.accompaniment import services
 from pilote.accompaniment.enums import InteractionKind, Level
 from pilote.accompaniment.models import AccompanimentLevel, Answer, InterviewGuide, Project
+from pilote.core.locking import version_of
 from tests.accompaniment.factories import ProjectFactory, answer_to, meeting_of, site_of, written_by
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,12 @@ class TestGuideVersionsAsSeen:
         reworded = draft.questions.get(key="effectif")
         response = client.post(
             reverse("accompaniment:question_edit", args=[reworded.pk]),
-            {"theme": reworded.theme, "text": "Effectif total de l'entreprise", "type": "number"},
+            {
+                "theme": reworded.theme,
+                "text": "Effectif total de l'entreprise",
+                "type": "number",
+                "version": version_of(reworded),
+            },
         )
         assert response.status_code == 302
         removed = draft.questions.get(key="zones_export")

@@ -26,6 +26,7 @@ from tests.accompaniment.factories import (
     NeedFactory,
     ProjectFactory,
     ReferralFactory,
+    guide_of,
     meeting_of,
     site_of,
     written_by,
@@ -164,6 +165,22 @@ KINDS = {
         ),
         {"industrial": 30},
         {"recent": 5},
+    ),
+    "guide question": Kind(
+        lambda w: accompaniment.guide_start_draft(
+            acting_user=w.users["manager"], guide=guide_of(w)
+        ).questions.get(key="effectif"),
+        lambda u, r, v, **c: accompaniment.question_update(
+            acting_user=u, question=r, version=v, **c
+        ),
+        {"help_text": "En équivalent temps plein"},
+        {"text": "Effectif total"},
+    ),
+    "saved search": Kind(
+        lambda w: aids.search_create(acting_user=w.users["manager"], name="Export"),
+        lambda u, r, v, **c: aids.search_update(acting_user=u, search=r, version=v, **c),
+        {"query": "décarbonation"},
+        {"name": "Export et décarbonation"},
     ),
     "scheme note": Kind(
         _scheme_note,

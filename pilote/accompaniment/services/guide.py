@@ -24,7 +24,7 @@ from pilote.accompaniment.models import (
     Question,
 )
 from pilote.accounts import access
-from pilote.core import audit
+from pilote.core import audit, locking
 
 # --- The interview guide ------------------------------------------------------------------
 
@@ -172,10 +172,15 @@ def question_add(
 
 
 @transaction.atomic
-def question_update(*, acting_user, question: Question, **changes) -> Question:
-    version = question.version
-    _check_guide_editor(acting_user, version.guide)
-    _check_draft(version)
+def question_update(
+    *, acting_user, question: Question, version: str | None = None, **changes
+) -> Question:
+    """Change a question of the draft; `version`: the one the edit form was read at
+    (`core.locking`)."""
+    question = locking.lock(question, version)
+    draft = question.version
+    _check_guide_editor(acting_user, draft.guide)
+    _check_draft(draft)
     before = audit.snapshot(question, QUESTION_FIELDS)
     for field, value in changes.items():
         if field not in QUESTION_FIELDS:
@@ -189,7 +194,7 @@ def question_update(*, acting_user, question: Question, **changes) -> Question:
     audit.record(
         actor=acting_user,
         action="interview_guide.question_update",
-        obj=version.guide,
+        obj=draft.guide,
         before=before,
         after=audit.snapshot(question, QUESTION_FIELDS),
         extra={"question": question.key},
