@@ -175,7 +175,7 @@ class SectorForm(VersionedForm, forms.ModelForm):
         return slug
 
 
-class IndustrialScopeForm(forms.Form):
+class IndustrialScopeForm(VersionedForm, forms.Form):
     sections = forms.MultipleChoiceField(
         label="Sections NAF du périmètre industriel",
         widget=forms.CheckboxSelectMultiple,

@@ -48,9 +48,14 @@ def sector_delete(*, acting_user, sector: Sector) -> None:
 
 
 @transaction.atomic
-def industrial_sections_set(*, acting_user, territory, sections: list[str]) -> TerritoryProfile:
+def industrial_sections_set(
+    *, acting_user, territory, sections: list[str], version: str | None = None
+) -> TerritoryProfile:
+    """`version`: the one the form was read at, once the profile exists (`core.locking`)."""
     _check(acting_user, territory)
-    profile, _ = TerritoryProfile.objects.get_or_create(territory=territory)
+    profile, created = TerritoryProfile.objects.get_or_create(territory=territory)
+    if not created:
+        profile = locking.lock(profile, version)
     before = audit.snapshot(profile)
     profile.industrial_sections = sorted(sections)
     profile.save()

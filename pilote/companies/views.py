@@ -18,7 +18,7 @@ from pilote.companies.forms import (
     IndustrialScopeForm,
     SectorForm,
 )
-from pilote.companies.models import Establishment, ImportJob, Sector
+from pilote.companies.models import Establishment, ImportJob, Sector, TerritoryProfile
 from pilote.companies.naf import labels
 from pilote.companies.registry import (
     actions,
@@ -191,15 +191,21 @@ def sector_list(request: HttpRequest) -> HttpResponse:
         scope_form = IndustrialScopeForm(
             request.POST or None,
             initial={"sections": directory.industrial_sections(territory)},
+            record=TerritoryProfile.objects.filter(territory=territory).first(),
         )
         if request.method == "POST" and scope_form.is_valid():
-            services.industrial_sections_set(
-                acting_user=request.user,
-                territory=territory,
-                sections=scope_form.cleaned_data["sections"],
-            )
-            messages.success(request, "Le périmètre industriel est enregistré.")
-            return redirect("companies:sectors")
+            try:
+                services.industrial_sections_set(
+                    acting_user=request.user,
+                    territory=territory,
+                    sections=scope_form.cleaned_data["sections"],
+                    version=scope_form.version,
+                )
+            except StaleEdit as stale:
+                scope_form.refuse(stale)
+            else:
+                messages.success(request, "Le périmètre industriel est enregistré.")
+                return redirect("companies:sectors")
     sectors = Sector.objects.filter(territory=territory)
     return render(
         request,

@@ -156,6 +156,16 @@ KINDS = {
         {"naf_prefixes": ["30.20"]},
         {"strategic": True},
     ),
+    "industrial scope": Kind(
+        lambda w: companies.industrial_sections_set(
+            acting_user=w.users["manager"], territory=w.territory_a, sections=["C"]
+        ),
+        lambda u, r, v, **c: companies.industrial_sections_set(
+            acting_user=u, territory=r.territory, sections=c["industrial_sections"], version=v
+        ),
+        {"industrial_sections": ["C", "G"]},
+        {"industrial_sections": ["C", "F"]},
+    ),
     "score weights": Kind(
         lambda w: prospecting.weights_update(
             acting_user=w.users["manager"], territory=w.territory_a, industrial=20
