@@ -104,11 +104,16 @@ def test_no_follow_up_leaks(client, login, world, specimens, actor, case_name):
     for url_name, url_of in case.collection_urls.items():
         response = client.get(url_of(world))
         assert response.status_code == 200, f"{url_name}: {response.status_code}"
-        text = case.decode(response.content)
-        for spec, obj in specimens[case_name]:
-            shown = case.marker(obj) in text
-            if shown != expected_visible(actor, *spec):
-                leaks.append(f"{url_name} {spec}: affiché={shown}")
+        texts = {url_name: case.decode(response.content)}
+        if "html" in response.get("Content-Type", ""):  # and the fragment htmx asks for
+            fragment = client.get(url_of(world), headers={"HX-Request": "true"})
+            assert fragment.status_code == 200, f"{url_name} (htmx): {fragment.status_code}"
+            texts[f"{url_name} (htmx)"] = case.decode(fragment.content)
+        for name, text in texts.items():
+            for spec, obj in specimens[case_name]:
+                shown = case.marker(obj) in text
+                if shown != expected_visible(actor, *spec):
+                    leaks.append(f"{name} {spec}: affiché={shown}")
     for url_name, url_of in case.sample_urls.items():
         response = client.get(url_of(world))
         assert response.status_code == 200, f"{url_name}: {response.status_code}"
