@@ -75,7 +75,8 @@ def _guide_for(request: HttpRequest, establishment) -> InterviewGuide:
 
 
 def _interaction(request: HttpRequest, pk: int, *, editable: bool = False) -> Interaction:
-    interaction = get_visible_or_404(
+    fetch = access.get_editable_or_404 if editable else get_visible_or_404
+    return fetch(
         Interaction.objects.select_related(
             "establishment__company", "establishment__commune", "epci", "author",
             "author_organisation", "guide_version__guide",
@@ -83,9 +84,6 @@ def _interaction(request: HttpRequest, pk: int, *, editable: bool = False) -> In
         request.user,
         pk=pk,
     )  # fmt: skip
-    if editable and not access.can_edit(request.user, interaction):
-        raise PermissionDenied(access.READ_ONLY)
-    return interaction
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:

@@ -43,16 +43,14 @@ def _kind(slug: str) -> RecordKind:
 
 
 def _record(request: HttpRequest, kind: RecordKind, pk: int, *, editable: bool = False):
-    record = get_visible_or_404(
+    fetch = access.get_editable_or_404 if editable else get_visible_or_404
+    return fetch(
         kind.model.objects.select_related(
             "establishment__company", "epci", "author", "author_organisation", "interaction"
         ),
         request.user,
         pk=pk,
     )
-    if editable and not access.can_edit(request.user, record):
-        raise PermissionDenied(access.READ_ONLY)
-    return record
 
 
 def _value(record, field: str) -> str:

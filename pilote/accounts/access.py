@@ -178,16 +178,6 @@ def get_editable_or_404(queryset_or_model, user, **lookup):
     return obj
 
 
-def check_can_write_on(user, epci, message: str) -> None:
-    if not can_write_on(user, epci):
-        raise PermissionDenied(message)
-
-
-def check_can_edit(user, record, message: str) -> None:
-    if not can_edit(user, record):
-        raise PermissionDenied(message)
-
-
 # --- Derived state -------------------------------------------------------------------------
 
 _BREADTH = {

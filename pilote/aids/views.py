@@ -10,14 +10,13 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.accounts import access
-from pilote.accounts.access import get_visible_or_404
 from pilote.aids import calendar, etalab, perms, services
 from pilote.aids.enums import CallStatus, Schema
 from pilote.aids.forms import (
@@ -241,9 +240,9 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_visible_or_404(SchemeNote.objects.select_related("scheme"), request.user, pk=pk)
-    if not access.can_edit(request.user, note):
-        raise PermissionDenied(access.READ_ONLY)
+    note = access.get_editable_or_404(
+        SchemeNote.objects.select_related("scheme"), request.user, pk=pk
+    )
     form = NoteForm(request.POST or None, epcis=Epci.objects.filter(pk=note.epci_id), note=note)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -149,12 +148,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _editable_or_404(request: HttpRequest, pk: int) -> Contact:
     """The contact this user may edit, export or erase; 404 for whoever may not see it, 403
     for whoever sees it but may not change it."""
-    contact = get_visible_or_404(
+    return access.get_editable_or_404(
         Contact.objects.select_related("company", "epci"), request.user, pk=pk
     )
-    if not access.can_edit(request.user, contact):
-        raise PermissionDenied(access.READ_ONLY)
-    return contact
 
 
 @login_required

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,9 +104,7 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_visible_or_404(Note, request.user, pk=pk)
-    if not access.can_edit(request.user, note):
-        raise PermissionDenied(access.READ_ONLY)
+    note = access.get_editable_or_404(Note, request.user, pk=pk)
     form = NoteForm(
         request.POST or None, instance=note, user=request.user, establishment=note.establishment
     )

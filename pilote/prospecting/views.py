@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -53,15 +53,14 @@ def _current_territory(request: HttpRequest):
 
 
 def _campaign(request: HttpRequest, pk: int, *, editable: bool = False) -> Campaign:
-    """The campaign if the user may see it (and work it, when `editable`); 404 otherwise."""
-    campaign = get_visible_or_404(
+    """The campaign if the user may see it (404 otherwise) and, when `editable`, work it (403
+    otherwise)."""
+    fetch = access.get_editable_or_404 if editable else get_visible_or_404
+    return fetch(
         Campaign.objects.select_related("epci", "territory", "owner", "author_organisation"),
         request.user,
         pk=pk,
     )
-    if editable and not access.can_edit(request.user, campaign):
-        raise PermissionDenied(access.READ_ONLY)
-    return campaign
 
 
 def _people(campaign: Campaign) -> list[tuple[int, str]]:
