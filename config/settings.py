@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pilote.contacts",
     "pilote.accompaniment",
     "pilote.aids",
+    "pilote.legal",
 ]
 
 MIDDLEWARE = [
@@ -276,3 +277,14 @@ CACHES = {
 DATA_DIR = BASE_DIR / "data"
 # Where administrators drop the SIRENE stock files they import from the web page.
 SIRENE_IMPORT_DIR = Path(os.environ.get("SIRENE_IMPORT_DIR", BASE_DIR / "var" / "imports"))
+
+# Legal pages (docs/legal.md): empty shows the CCI Grand Hainaut demo values; set in production.
+LEGAL_PUBLISHER = os.environ.get("LEGAL_PUBLISHER", "")
+LEGAL_HOST = os.environ.get("LEGAL_HOST", "")
+LEGAL_PUBLICATION_DIRECTOR = os.environ.get("LEGAL_PUBLICATION_DIRECTOR", "")
+LEGAL_CONTACT_EMAIL = os.environ.get("LEGAL_CONTACT_EMAIL", "")
+LEGAL_DPO_EMAIL = os.environ.get("LEGAL_DPO_EMAIL", "")
+# Date (YYYY-MM-DD) of the last accessibility audit and the share (%) of RGAA criteria it found
+# respected; without both the statement says « non conforme ».
+ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE", "")
+ACCESSIBILITY_COMPLIANCE_RATE = os.environ.get("ACCESSIBILITY_COMPLIANCE_RATE", "")

@@ -24,6 +24,9 @@ _GUIDE = (
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
+    "legal": "public legal pages (mentions légales, données personnelles, accessibilité, "
+    "cookies) and the register of processings (TI managers and administrators): no follow-up "
+    "record (tests/legal/)",
 }
 
 EXEMPT: dict[str, str] = {

@@ -1,0 +1,173 @@
+"""The processings of personal data Pilote carries out (RGPD article 30), written once: the
+« Données personnelles » page shows them and the register export lists them, with the same
+words. A capability that adds personal data adds its processing here (docs/legal.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from pilote.contacts.models import RETENTION_YEARS
+
+IN_SERVICE = "en service"
+PLANNED = "prévu"
+
+# Measures every processing benefits from (docs/architecture.md, « How a request flows »).
+COMMON_SECURITY = (
+    "HTTPS seul (HSTS) ; mots de passe hachés, verrouillage après 5 échecs de connexion ; "
+    "en-têtes de sécurité (CSP sans script ni ressource externe, pas de mise en cache des "
+    "pages connectées) ; sauvegardes de la base"
+)
+
+
+@dataclass(frozen=True)
+class Processing:
+    name: str
+    status: str
+    purpose: str  # finalité
+    legal_basis: str
+    persons: str  # catégories de personnes concernées
+    data: str  # catégories de données
+    recipients: str
+    retention: str
+    security: str
+    transfers: str = "Aucun : Pilote n'appelle aucun service tiers"
+
+
+def processings() -> list[Processing]:
+    invitation_days = settings.INVITATION_VALIDITY.days
+    return [
+        Processing(
+            name="Comptes des utilisateurs",
+            status=IN_SERVICE,
+            purpose="Donner accès à Pilote aux équipes du Territoire d'industrie (comptes, "
+            "invitations, rattachements à une organisation) et sécuriser la connexion",
+            legal_basis="Intérêt légitime de l'éditeur à gérer les accès de ses partenaires "
+            "(art. 6.1.f)",
+            persons="Chefs de projet TI, agents de développement économique des EPCI, "
+            "partenaires (État, Région, opérateurs), administrateurs de la plateforme ; "
+            "personnes invitées",
+            data="Nom, prénom, adresse électronique professionnelle, organisation, "
+            "territoire et rôle ; journal des connexions (adresse électronique saisie, "
+            "adresse IP, navigateur, date)",
+            recipients="Les membres du même territoire (page « Membres ») ; les "
+            "administrateurs de la plateforme",
+            retention="Pendant le rattachement à une organisation ; invitation non acceptée : "
+            f"expire après {invitation_days} jours ; journal des connexions : 90 jours "
+            "(commande axes_reset_logs --age 90, quotidienne)",
+            security=COMMON_SECURITY,
+        ),
+        Processing(
+            name="Contacts des entreprises",
+            status=IN_SERVICE,
+            purpose="Suivre les relations du Territoire d'industrie avec les entreprises "
+            "industrielles : prospection, accompagnement, orientation vers les aides",
+            legal_basis="Intérêt légitime (prospection B2B, art. 6.1.f) par défaut ; chaque "
+            "fiche enregistre sa base légale (consentement, mission d'intérêt public ou "
+            "contrat possibles) et sa source",
+            persons="Dirigeants et salariés des entreprises du territoire",
+            data="Nom, prénom, fonction, adresse électronique et téléphone professionnels, "
+            "remarques, entreprise et établissements, source de la donnée",
+            recipients="Les membres habilités du Territoire d'industrie, selon la visibilité "
+            "de la fiche : agents de l'EPCI concerné et chefs de projet TI, et les "
+            "partenaires seulement si la fiche leur est partagée ; jamais les "
+            "administrateurs de la plateforme",
+            retention=f"{RETENTION_YEARS} ans après le dernier contact, puis effacement "
+            "automatique (commande purge_contacts, quotidienne)",
+            security=COMMON_SECURITY + " ; règle de confidentialité par EPCI et visibilité, "
+            "journal d'audit, export et effacement à la demande de la personne",
+        ),
+        Processing(
+            name="Alertes sur les dispositifs d'aide",
+            status=IN_SERVICE,
+            purpose="Envoyer chaque semaine par courriel les dispositifs d'aide qui "
+            "correspondent à une recherche enregistrée",
+            legal_basis="Consentement (art. 6.1.a) : confirmation par lien pour une adresse "
+            "extérieure, désabonnement en un clic",
+            persons="Utilisateurs et personnes qu'ils abonnent à une recherche",
+            data="Adresse électronique ; dates de confirmation, d'envoi et de désabonnement",
+            recipients="Le propriétaire de la recherche enregistrée",
+            retention="Tant que la recherche enregistrée existe ; après un désabonnement, "
+            "plus aucun envoi et l'adresse reste marquée désabonnée",
+            security=COMMON_SECURITY + " ; jetons de confirmation stockés hachés",
+        ),
+        Processing(
+            name="Lettre d'information",
+            status=PLANNED,
+            purpose="Envoyer la lettre d'information du territoire à ses abonnés",
+            legal_basis="Consentement (art. 6.1.a), désabonnement en un clic",
+            persons="Abonnés à la lettre d'information",
+            data="Adresse électronique, nom, organisation ; date et preuve du consentement",
+            recipients="L'équipe du Territoire d'industrie",
+            retention="Jusqu'au désabonnement",
+            security=COMMON_SECURITY,
+        ),
+        Processing(
+            name="Événements",
+            status=PLANNED,
+            purpose="Inscrire et accueillir les participants aux événements du territoire "
+            "(comités, visites d'entreprises, ateliers)",
+            legal_basis="Intérêt légitime (organisation de l'événement, art. 6.1.f) ; "
+            "consentement pour toute diffusion de la liste des participants",
+            persons="Participants et intervenants",
+            data="Nom, prénom, organisation, fonction, adresse électronique, présence",
+            recipients="L'équipe du Territoire d'industrie et les co-organisateurs de l'événement",
+            retention="À fixer à la mise en service (un an après l'événement envisagé)",
+            security=COMMON_SECURITY,
+        ),
+        Processing(
+            name="Journal d'audit",
+            status=IN_SERVICE,
+            purpose="Tracer qui a modifié quoi et quand, pour la sécurité du traitement et "
+            "la résolution des litiges",
+            legal_basis="Obligation légale de sécurité du traitement (art. 6.1.c et art. 32) "
+            "et intérêt légitime (art. 6.1.f)",
+            persons="Utilisateurs (auteurs des modifications) et personnes dont la fiche est "
+            "modifiée",
+            data="Auteur, date, action, objet et valeurs avant et après la modification",
+            recipients="Les chefs de projet TI et les administrateurs de la plateforme, pour "
+            "ce qu'ils ont le droit de voir",
+            retention="Aussi longtemps que l'objet tracé, sans purge automatique à ce jour ; "
+            "à l'effacement d'un contact, ses valeurs personnelles deviennent « [effacé] »",
+            security=COMMON_SECURITY + " ; journal en ajout seul, lecture seule dans "
+            "l'administration",
+        ),
+    ]
+
+
+REGISTER_COLUMNS = [
+    "Traitement",
+    "État",
+    "Finalité",
+    "Base légale",
+    "Catégories de personnes",
+    "Catégories de données",
+    "Destinataires",
+    "Transferts hors UE",
+    "Durée de conservation",
+    "Mesures de sécurité",
+    "Responsable de traitement",
+    "Contact du délégué à la protection des données",
+]
+
+
+def register_rows(*, controller: str, dpo: str) -> list[list[str]]:
+    return [
+        [
+            p.name,
+            p.status,
+            p.purpose,
+            p.legal_basis,
+            p.persons,
+            p.data,
+            p.recipients,
+            p.transfers,
+            p.retention,
+            p.security,
+            controller,
+            dpo,
+        ]
+        for p in processings()
+    ]
