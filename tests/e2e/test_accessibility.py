@@ -75,3 +75,11 @@ def test_notes_pages(path, audit_context, axe_js, login_as):
     world = build_world()
     login_as(audit_context, world.users["agent_e1"])
     assert_accessible(audit_context, axe_js, path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/mentions-legales/", "/donnees-personnelles/", "/accessibilite/", "/gestion-des-cookies/"],
+)
+def test_legal_pages(path, audit_context, axe_js):
+    assert_accessible(audit_context, axe_js, path)
