@@ -26,7 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db import connections
 from django.utils import formats, timezone
@@ -132,13 +132,30 @@ def _date(value: dt.date | None) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
+    """`text` is the compact, machine-stable form (codes: « REG-32 couvert »); `label` the
+    French sentence shown in pages, exports and e-mails (« Région Hauts-de-France, zone
+    couverte par le dispositif »), `text` when the two are the same."""
+
     criterion: str
     status: str
     text: str
+    label: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return self.label or self.text
 
     def __str__(self) -> str:
         suffix = " (à vérifier)" if self.status == CHECK else ""
-        return f"{self.criterion.capitalize()} : {self.text}{suffix}"
+        return f"{self.criterion.capitalize()} : {self.sentence}{suffix}"
+
+    def as_json(self) -> dict:
+        return {
+            "criterion": self.criterion,
+            "status": self.status,
+            "text": self.text,
+            "label": self.sentence,
+        }
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,131 @@ def geo_codes_of(commune: str, epci: str, department: str, region: str) -> list[
         if value:
             codes.append(f"{kind}-{value}")
     return codes
+
+
+# -- French names of the codes the reasons mention --------------------------------------------
+
+NBSP = "\xa0"  # the thousands separator of config/formats/fr
+SIZE_LABELS = {"MIC": "microentreprise", "PME": "PME", "ETI": "ETI", "GE": "grande entreprise"}
+FORM_LABELS = {"EI": "entreprise individuelle", "Microentrepreneur": "microentrepreneur"}
+TARGET_LABELS = {"collectivites": "collectivités", "etablissements": "établissements"}
+SECTOR_LABELS = {
+    "iaa": "IAA", "btp": "BTP", "batiment": "bâtiment", "energie": "énergie",
+    "numerique": "numérique",
+}  # fmt: skip
+NAF_LEVELS = {1: "la section", 2: "la division", 4: "le groupe", 5: "la classe",
+              6: "la sous-classe"}  # fmt: skip
+
+
+def number(value: int) -> str:
+    """4999 → « 4 999 » (no-break space, as the French formats of the project)."""
+    return f"{value:,}".replace(",", NBSP)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{number(count)} {word}{'s' if count > 1 else ''}"
+
+
+def _unknown_geo(code: str) -> str:
+    kind, _, value = code.partition("-")
+    if code == FRANCE:
+        return "France entière"
+    if kind == "PAYS":
+        return f"pays (code COG {value})"
+    if kind == "REG":
+        name = _static_geo("regions").get(value)
+        return f"Région {name}" if name else f"région {value}"
+    if kind == "DEP":
+        name = _static_geo("departements").get(value)
+        return f"{name} ({value})" if name else f"département {value}"
+    if kind == "EPCI":
+        return f"EPCI de SIREN {value}"
+    if kind == "COM":
+        return f"commune de code INSEE {value}"
+    return f"zone « {code} »"
+
+
+@cache
+def _static_geo(name: str) -> dict[str, str]:
+    """Names of the régions and départements from data/geo, when the database lacks one."""
+    import csv
+
+    from django.conf import settings
+
+    path = settings.DATA_DIR / "geo" / f"{name}.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            return {row["code"]: row["nom"] for row in csv.DictReader(f)}
+    except (OSError, KeyError):
+        return {}
+
+
+class Names:
+    """The French names of the territory (COG) and NAF codes that reasons mention.
+
+    Read in bulk and kept for a whole page or command: the rules of `load_rules` share one,
+    so a page costs at most one query per kind of territory code (for every code its rules
+    and facts mention, gathered with `want`) and one for the NAF labels (the whole table,
+    some 1,700 short rows, read on the first label asked). Nothing is read by the bulk path,
+    which needs no label."""
+
+    def __init__(self):
+        self._geo: dict[str, str] = {FRANCE: "France entière"}
+        self._pending: set[str] = set()
+        self._naf: dict[str, str] | None = None
+
+    def want(self, codes: Iterable[str]) -> None:
+        """Codes to read with the next lookup (one query per kind for all of them)."""
+        self._pending.update(c for c in codes if c not in self._geo)
+
+    def geo(self, code: str) -> str:
+        """« Région Hauts-de-France », « Nord (59) », « CA de Cambrai », « Cambrai (59) »,
+        « France entière »."""
+        if code not in self._geo:
+            self._pending.add(code)
+            self._read_geo()
+        return self._geo[code]
+
+    def _read_geo(self) -> None:
+        from pilote.territories.models import Commune, Department, Epci, Region
+
+        pending, self._pending = self._pending, set()
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for code in pending:
+            kind, _, value = code.partition("-")
+            wanted[kind].add(value)
+        found: dict[str, str] = {}
+        if wanted["REG"]:
+            rows = Region.objects.filter(code__in=wanted["REG"]).values_list("code", "name")
+            found.update((f"REG-{c}", f"Région {n}") for c, n in rows)
+        if wanted["DEP"]:
+            rows = Department.objects.filter(code__in=wanted["DEP"]).values_list("code", "name")
+            found.update((f"DEP-{c}", f"{n} ({c})") for c, n in rows)
+        if wanted["EPCI"]:
+            rows = Epci.objects.filter(siren__in=wanted["EPCI"]).values_list("siren", "name")
+            found.update((f"EPCI-{c}", n) for c, n in rows)
+        if wanted["COM"]:
+            rows = Commune.objects.filter(code__in=wanted["COM"]).values_list(
+                "code", "name", "department_id"
+            )
+            found.update((f"COM-{c}", f"{n} ({d})") for c, n, d in rows)
+        for code in pending:
+            self._geo[code] = found.get(code) or _unknown_geo(code)
+
+    def naf(self, code: str) -> str:
+        """« 29.32Z Fabrication d'autres équipements automobiles » (the code alone if the
+        nomenclature is not loaded)."""
+        if self._naf is None:
+            from pilote.companies.models import Naf
+
+            self._naf = dict(Naf.objects.values_list("code", "label"))
+        label = self._naf.get(code)
+        return f"{code} {label}" if label else code
+
+    def naf_spec(self, spec: str) -> str:
+        """A NAF code of a scheme with its level: « la section C Industrie manufacturière »."""
+        level = NAF_LEVELS.get(len(spec), "le code")
+        return f"{level} {self.naf(spec)}"
 
 
 FACT_FIELDS = [
@@ -246,13 +388,18 @@ class Rule:
     themes: tuple[str, ...]
     scheme: AidScheme | None = None
     scheme_level: tuple | None = None
+    names: Names | None = None  # French names of the codes, shared by the rules of a page
 
     @property
     def is_live(self) -> bool:
         return self.status != CallStatus.CLOSED
 
 
-def compile_rule(scheme: AidScheme, today: dt.date) -> Rule:
+def compile_rule(scheme: AidScheme, today: dt.date, names: Names | None = None) -> Rule:
+    """`names`: shared by the rules of a page (`compile_rules`); a rule compiled alone (a
+    detection) gets its own. Reads nothing yet: the names are read when a reason is worded."""
+    names = names or Names()
+    names.want((*scheme.geo_included, *scheme.geo_excluded))
     windows = scheme.effective_windows()
     closings = sorted(w.closes_on for w in windows if w.closes_on)
     future_closings = [d for d in closings if d >= today]
@@ -279,12 +426,14 @@ def compile_rule(scheme: AidScheme, today: dt.date) -> Rule:
         forms_out=tuple(sorted(scheme.legal_forms_excluded)),
         themes=tuple(scheme.themes),
         scheme=scheme,
+        names=names,
     )
 
 
 def compile_rules(schemes: Iterable[AidScheme], today: dt.date | None = None) -> list[Rule]:
     today = today or timezone.localdate()
-    return [compile_rule(s, today) for s in schemes]
+    names = Names()
+    return [compile_rule(s, today, names) for s in schemes]
 
 
 def load_rules(queryset=None, today: dt.date | None = None) -> list[Rule]:
@@ -299,7 +448,13 @@ def load_rules(queryset=None, today: dt.date | None = None) -> list[Rule]:
 def target_verdict(rule: Rule) -> Verdict | None:
     if rule.targets_pros:
         return None
-    return Verdict(TARGET, BLOCK, f"réservé aux {', '.join(rule.target_labels)}")
+    targets = ", ".join(TARGET_LABELS.get(t, t) for t in rule.target_labels)
+    return Verdict(
+        TARGET,
+        BLOCK,
+        f"réservé aux {', '.join(rule.target_labels)}",
+        f"réservé aux {targets}, pas aux entreprises",
+    )
 
 
 def dates_verdict(rule: Rule) -> Verdict:
@@ -314,19 +469,61 @@ def dates_verdict(rule: Rule) -> Verdict:
     return Verdict(DATES, OK, "ouvert, sans date de clôture")
 
 
-def geo_verdict(geo_in, geo_out, codes: frozenset[str]) -> Verdict:
+GEO_PRECISION = {"COM": 0, "EPCI": 1, "DEP": 2, "REG": 3, "PAYS": 4}
+
+
+def _most_precise(codes) -> list[str]:
+    return sorted(codes, key=lambda c: (GEO_PRECISION.get(c.split("-", 1)[0], 5), c))
+
+
+def geo_verdict(geo_in, geo_out, codes: frozenset[str], names: Names | None = None) -> Verdict:
+    names = names or Names()
     excluded = sorted(codes.intersection(geo_out))
     if excluded:
-        return Verdict(GEOGRAPHY, BLOCK, f"{', '.join(excluded)} exclu")
+        zones = ", ".join(names.geo(c) for c in _most_precise(excluded))
+        plural = "s" if len(excluded) > 1 else ""
+        return Verdict(
+            GEOGRAPHY,
+            BLOCK,
+            f"{', '.join(excluded)} exclu",
+            f"{zones}, zone{plural} exclue{plural} par le dispositif",
+        )
     covered = sorted(codes.intersection(geo_in))
     if covered:
-        return Verdict(GEOGRAPHY, OK, f"{covered[-1]} couvert")
-    where = ", ".join(sorted(c for c in codes if c.startswith(("REG-", "DEP-"))))
+        zone = names.geo(_most_precise(covered)[0])
+        return Verdict(
+            GEOGRAPHY, OK, f"{covered[-1]} couvert", f"{zone}, zone couverte par le dispositif"
+        )
+    scheme_zones = ", ".join(names.geo(c) for c in geo_in) or "aucune"
     if any(code.split("-", 1)[0] not in KNOWN_GEO_KINDS for code in geo_in):
-        return Verdict(GEOGRAPHY, CHECK, f"zone {', '.join(geo_in)} non interprétée")
+        return Verdict(
+            GEOGRAPHY,
+            CHECK,
+            f"zone {', '.join(geo_in)} non interprétée",
+            f"zone du dispositif non interprétée automatiquement : {scheme_zones}",
+        )
+    where = ", ".join(sorted(c for c in codes if c.startswith(("REG-", "DEP-"))))
     return Verdict(
-        GEOGRAPHY, BLOCK, f"réservé à {', '.join(geo_in)} ; l'établissement est en {where}"
+        GEOGRAPHY,
+        BLOCK,
+        f"réservé à {', '.join(geo_in)} ; l'établissement est en {where}",
+        f"hors de la zone du dispositif ({scheme_zones}) ; {_located(codes, names)}",
     )
+
+
+def _located(codes: frozenset[str], names: Names) -> str:
+    """« l'établissement est à Cambrai (59), en Région Hauts-de-France »."""
+    by_kind = {c.split("-", 1)[0]: c for c in codes}
+    parts = []
+    if "COM" in by_kind:
+        parts.append(f"à {names.geo(by_kind['COM'])}")
+    elif "DEP" in by_kind:
+        parts.append(
+            f"dans le département {names.geo(by_kind['DEP']).removeprefix('département ')}"
+        )
+    if "REG" in by_kind:
+        parts.append(f"en {names.geo(by_kind['REG'])}")
+    return f"l'établissement est {', '.join(parts)}" if parts else "localisation inconnue"
 
 
 def naf_matches(spec: str, naf_code: str, section: str) -> bool:
@@ -335,29 +532,70 @@ def naf_matches(spec: str, naf_code: str, section: str) -> bool:
     return bool(naf_code) and naf_code.startswith(spec)
 
 
-def naf_verdict(naf_in, naf_out, sectors, naf_code: str, section: str) -> Verdict | None:
+def _sectors_label(labels) -> str:
+    return ", ".join(SECTOR_LABELS.get(s, s) for s in labels)
+
+
+def naf_verdict(
+    naf_in, naf_out, sectors, naf_code: str, section: str, names: Names | None = None
+) -> Verdict | None:
     if not naf_code:
         if naf_in or naf_out or _sector_sections(sectors) is not None:
-            return Verdict(NAF, CHECK, "code NAF inconnu")
+            return Verdict(NAF, CHECK, "code NAF inconnu", "code NAF non renseigné dans SIRENE")
         return None
+    names = names or Names()
     excluded = [s for s in naf_out if naf_matches(s, naf_code, section)]
     if excluded:
-        return Verdict(NAF, BLOCK, f"{naf_code} exclu ({', '.join(excluded)})")
+        specs = " ; ".join(names.naf_spec(s) for s in excluded)
+        return Verdict(
+            NAF,
+            BLOCK,
+            f"{naf_code} exclu ({', '.join(excluded)})",
+            f"{names.naf(naf_code)}, activité exclue par le dispositif ({specs})",
+        )
     if naf_in:
         matched = [s for s in naf_in if naf_matches(s, naf_code, section)]
         if matched:
-            return Verdict(NAF, OK, f"{naf_code} dans {', '.join(matched)}")
-        return Verdict(NAF, BLOCK, f"{naf_code} hors des codes ciblés ({', '.join(naf_in)})")
+            precise = max(matched, key=lambda s: (len(s), s))
+            where = (
+                "code visé par le dispositif" if precise == naf_code
+                else f"dans {names.naf_spec(precise)}"
+            )  # fmt: skip
+            return Verdict(
+                NAF, OK, f"{naf_code} dans {', '.join(matched)}", f"{names.naf(naf_code)}, {where}"
+            )
+        specs = " ; ".join(names.naf_spec(s) for s in naf_in)
+        return Verdict(
+            NAF,
+            BLOCK,
+            f"{naf_code} hors des codes ciblés ({', '.join(naf_in)})",
+            f"{names.naf(naf_code)}, hors des activités visées ({specs})",
+        )
     known = _sector_sections(sectors)
     if known is None:
         return None
     specs, unknown = known
     matched = sorted({label for label, spec in specs if naf_matches(spec, naf_code, section)})
     if matched:
-        return Verdict(NAF, OK, f"{naf_code}, secteur {', '.join(matched)}")
+        return Verdict(
+            NAF,
+            OK,
+            f"{naf_code}, secteur {', '.join(matched)}",
+            f"{names.naf(naf_code)}, dans le secteur visé : {_sectors_label(matched)}",
+        )
     if unknown:
-        return Verdict(NAF, CHECK, f"secteur(s) {', '.join(unknown)} non interprété(s)")
-    return Verdict(NAF, BLOCK, f"{naf_code} hors des secteurs visés ({', '.join(sectors)})")
+        return Verdict(
+            NAF,
+            CHECK,
+            f"secteur(s) {', '.join(unknown)} non interprété(s)",
+            f"secteur visé non reconnu automatiquement : {_sectors_label(unknown)}",
+        )
+    return Verdict(
+        NAF,
+        BLOCK,
+        f"{naf_code} hors des secteurs visés ({', '.join(sectors)})",
+        f"{names.naf(naf_code)}, hors des secteurs visés ({_sectors_label(sectors)})",
+    )
 
 
 def _sector_sections(sectors) -> tuple[list[tuple[str, str]], list[str]] | None:
@@ -373,6 +611,16 @@ def _sector_sections(sectors) -> tuple[list[tuple[str, str]], list[str]] | None:
     return specs, unknown
 
 
+def _headcount_wanted(low: int | None, high: int | None) -> str:
+    """« de 20 à 249 salariés requis », « au moins 250 salariés requis », « jusqu'à 4 999
+    salariés »."""
+    if low is not None and high is not None:
+        return f"de {number(low)} à {_plural(high, 'salarié')} requis"
+    if low is not None:
+        return f"au moins {_plural(low, 'salarié')} requis"
+    return f"jusqu'à {_plural(high, 'salarié')}"
+
+
 def headcount_verdict(low: int | None, high: int | None, band: str) -> Verdict | None:
     if low is None and high is None:
         return None
@@ -381,41 +629,93 @@ def headcount_verdict(low: int | None, high: int | None, band: str) -> Verdict |
         else f"au moins {low}" if low is not None
         else f"au plus {high}"
     )  # fmt: skip
+    sentence = _headcount_wanted(low, high)
     if band not in BAND_RANGES:
-        return Verdict(HEADCOUNT, CHECK, f"effectif non renseigné, {wanted} salariés requis")
+        return Verdict(
+            HEADCOUNT,
+            CHECK,
+            f"effectif non renseigné, {wanted} salariés requis",
+            f"effectif non renseigné dans SIRENE ({sentence})",
+        )
     lo, hi = BAND_RANGES[band]
     label = band_label(band)
     if low is not None and hi is not None and hi < low:
-        return Verdict(HEADCOUNT, BLOCK, f"{label}, minimum requis {low}")
+        return Verdict(HEADCOUNT, BLOCK, f"{label}, minimum requis {low}", f"{label} ({sentence})")
     if high is not None and lo > high:
-        return Verdict(HEADCOUNT, BLOCK, f"{label}, maximum {high}")
+        return Verdict(HEADCOUNT, BLOCK, f"{label}, maximum {high}", f"{label} ({sentence})")
     if (low is not None and lo < low) or (high is not None and (hi is None or hi > high)):
-        return Verdict(HEADCOUNT, CHECK, f"{label}, {wanted} salariés requis")
-    return Verdict(HEADCOUNT, OK, f"{label}, {wanted} salariés requis")
+        return Verdict(
+            HEADCOUNT,
+            CHECK,
+            f"{label}, {wanted} salariés requis",
+            f"{label}, une tranche à cheval sur le seuil ({sentence})",
+        )
+    return Verdict(HEADCOUNT, OK, f"{label}, {wanted} salariés requis", f"{label} ({sentence})")
+
+
+def _sizes_label(sizes) -> str:
+    return ", ".join(SIZE_LABELS.get(s, s) for s in sizes)
 
 
 def size_verdict(sizes, size: str) -> Verdict | None:
     if not sizes:
         return None
+    visees = (
+        f"catégorie visée : {_sizes_label(sizes)}" if len(sizes) == 1
+        else f"catégories visées : {_sizes_label(sizes)}"
+    )  # fmt: skip
     if not size:
-        return Verdict(SIZE, CHECK, f"catégorie inconnue, {', '.join(sizes)} visées")
-    if size in sizes or (size == "MIC" and "PME" in sizes):
-        return Verdict(SIZE, OK, f"{size} parmi {', '.join(sizes)}")
-    return Verdict(SIZE, BLOCK, f"{size}, seules {', '.join(sizes)} sont visées")
+        return Verdict(
+            SIZE,
+            CHECK,
+            f"catégorie inconnue, {', '.join(sizes)} visées",
+            f"catégorie d'entreprise non renseignée dans SIRENE ({visees})",
+        )
+    name = SIZE_LABELS.get(size, size)
+    if size in sizes:
+        return Verdict(SIZE, OK, f"{size} parmi {', '.join(sizes)}", f"{name} ({visees})")
+    if size == "MIC" and "PME" in sizes:
+        return Verdict(
+            SIZE,
+            OK,
+            f"{size} parmi {', '.join(sizes)}",
+            f"{name}, comptée parmi les PME ({visees})",
+        )
+    return Verdict(
+        SIZE, BLOCK, f"{size}, seules {', '.join(sizes)} sont visées", f"{name} ({visees})"
+    )
 
 
 def years_between(start: dt.date, today: dt.date) -> int:
     return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
 
 
+def _years(years: int) -> str:
+    return "moins d'un an" if years < 1 else _plural(years, "an")
+
+
 def age_verdict(min_years: int | None, years: int | None) -> Verdict | None:
     if min_years is None:
         return None
+    wanted = f"au moins {_plural(min_years, 'an')} requis"
     if years is None:
-        return Verdict(AGE, CHECK, f"date de création inconnue, {min_years} an(s) requis")
-    if years >= min_years:
-        return Verdict(AGE, OK, f"{years} an(s), {min_years} requis")
-    return Verdict(AGE, BLOCK, f"{years} an(s), {min_years} requis")
+        return Verdict(
+            AGE,
+            CHECK,
+            f"date de création inconnue, {min_years} an(s) requis",
+            f"date de création non renseignée dans SIRENE ({wanted})",
+        )
+    status = OK if years >= min_years else BLOCK
+    return Verdict(
+        AGE,
+        status,
+        f"{years} an(s), {min_years} requis",
+        f"entreprise de {_years(years)} ({wanted})",
+    )
+
+
+def _forms_label(forms) -> str:
+    return ", ".join(FORM_LABELS.get(f, f) for f in forms)
 
 
 def legal_form_verdict(forms_in, forms_out, legal_category: str) -> Verdict | None:
@@ -424,16 +724,40 @@ def legal_form_verdict(forms_in, forms_out, legal_category: str) -> Verdict | No
     form = legal_form_of(legal_category)
     if not form:
         code = legal_category or "inconnue"
-        return Verdict(LEGAL_FORM, CHECK, f"catégorie juridique {code} non reconnue")
+        label = (
+            f"catégorie juridique INSEE {legal_category} non reconnue" if legal_category
+            else "catégorie juridique non renseignée dans SIRENE"
+        )  # fmt: skip
+        return Verdict(LEGAL_FORM, CHECK, f"catégorie juridique {code} non reconnue", label)
+    name = FORM_LABELS.get(form, form)
     if form in forms_out:
-        return Verdict(LEGAL_FORM, BLOCK, f"{form} exclue")
+        return Verdict(
+            LEGAL_FORM, BLOCK, f"{form} exclue", f"{name}, forme exclue par le dispositif"
+        )
     if form == "EI" and "Microentrepreneur" in forms_out:
-        return Verdict(LEGAL_FORM, CHECK, "EI, les microentrepreneurs sont exclus")
-    if not forms_in or form in forms_in:
-        return Verdict(LEGAL_FORM, OK, form)
+        return Verdict(
+            LEGAL_FORM,
+            CHECK,
+            "EI, les microentrepreneurs sont exclus",
+            f"{name}, mais les microentrepreneurs sont exclus",
+        )
+    if not forms_in:
+        return Verdict(LEGAL_FORM, OK, form, f"{name}, forme non exclue")
+    if form in forms_in:
+        return Verdict(LEGAL_FORM, OK, form, f"{name}, forme visée ({_forms_label(forms_in)})")
     if form == "EI" and "Microentrepreneur" in forms_in:
-        return Verdict(LEGAL_FORM, CHECK, "EI, seuls les microentrepreneurs sont visés")
-    return Verdict(LEGAL_FORM, BLOCK, f"{form}, formes visées : {', '.join(forms_in)}")
+        return Verdict(
+            LEGAL_FORM,
+            CHECK,
+            "EI, seuls les microentrepreneurs sont visés",
+            f"{name}, mais seuls les microentrepreneurs sont visés",
+        )
+    return Verdict(
+        LEGAL_FORM,
+        BLOCK,
+        f"{form}, formes visées : {', '.join(forms_in)}",
+        f"{name}, hors des formes visées ({_forms_label(forms_in)})",
+    )
 
 
 def theme_verdict(rule: Rule, themes: frozenset[str]) -> Verdict | None:
@@ -455,10 +779,14 @@ def verdicts(rule: Rule, criteria: Criteria, today: dt.date) -> list[Verdict]:
     years = years_between(f.created_on, today) if f.created_on else None
     if rule.scheme_level is None:  # the same for every establishment: computed once
         rule.scheme_level = (target_verdict(rule), dates_verdict(rule))
+    if rule.names is None:
+        rule.names = Names()
+        rule.names.want((*rule.geo_in, *rule.geo_out))
+    names = rule.names
     found = [
         *rule.scheme_level,
-        geo_verdict(rule.geo_in, rule.geo_out, f.geo_codes),
-        naf_verdict(rule.naf_in, rule.naf_out, rule.sectors, f.naf_code, f.naf_section),
+        geo_verdict(rule.geo_in, rule.geo_out, f.geo_codes, names),
+        naf_verdict(rule.naf_in, rule.naf_out, rule.sectors, f.naf_code, f.naf_section, names),
         headcount_verdict(*rule.headcount, f.band),
         size_verdict(rule.sizes, f.size),
         age_verdict(rule.min_years, years),
@@ -512,6 +840,7 @@ class MatchResult:
                     "id": m.rule.etalab_id,
                     "titre": m.rule.title,
                     "reasons": [str(v) for v in m.reasons],
+                    "details": [v.as_json() for v in m.reasons],
                 }
                 for m in self.eligible
             ],
@@ -521,6 +850,7 @@ class MatchResult:
                     "titre": m.rule.title,
                     "criterion": m.blocking.criterion,
                     "blocking": str(m.blocking),
+                    "detail": m.blocking.as_json(),
                 }
                 for m in self.not_eligible
             ],
@@ -531,6 +861,9 @@ def explain(rules: list[Rule], criteria: Criteria, today: dt.date | None = None)
     """Every scheme for one establishment, project or need: the eligible ones ranked with
     their reasons, the others (by title) with the criterion that blocks."""
     today = today or timezone.localdate()
+    codes = criteria.facts.geo_codes
+    for names in {id(r.names): r.names for r in rules if r.names is not None}.values():
+        names.want(codes)  # read with the rules' codes, in the same queries
     result = MatchResult()
     for rule in rules:
         match = Match(rule, verdicts(rule, criteria, today))

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from pilote.aids import matching
 from pilote.aids.models import AidScheme
+from pilote.companies.models import Naf
+from tests.accompaniment.factories import ProjectFactory, written_by
 from tests.aids.factories import AidSchemeFactory, CallWindowFactory
 from tests.factories import (
     CommuneFactory,
@@ -26,9 +29,23 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+NAF_ROWS = [
+    ("C", "section", "Industrie manufacturière", None),
+    ("29", "division", "Industrie automobile", "C"),
+    ("29.3", "groupe", "Fabrication d'équipements automobiles", "29"),
+    ("29.32", "classe", "Fabrication d'autres équipements automobiles", "29.3"),
+    ("29.32Z", "sous-classe", "Fabrication d'autres équipements automobiles", "29.32"),
+]
+NAF_2932Z = "29.32Z Fabrication d'autres équipements automobiles"
+# A code of the etalab geography written raw in a reason: what users must never read.
+RAW_GEO_CODE = re.compile(r"\b(PAYS|REG|DEP|EPCI|COM)-[0-9A-Z]")
+
+
 @pytest.fixture
 def cambrai_plant():
     """An establishment in Cambrai (REG-32, DEP-59), 50 to 99 employees, NAF 29.32Z."""
+    for code, level, label, parent in NAF_ROWS:
+        Naf.objects.create(code=code, level=level, label=label, parent_id=parent)
     department = DepartmentFactory(code="59", name="Nord", region=RegionFactory(code="32"))
     epci = EpciFactory(siren="200068500", name="CA de Cambrai")
     cambrai = CommuneFactory(code="59122", name="Cambrai", department=department, epci=epci)
@@ -65,17 +82,27 @@ def test_the_cambrai_plant_is_matched_to_the_regional_industry_scheme_only(cambr
 
     assert [m.rule.title for m in result.eligible] == ["Industrie Hauts-de-France"]
     reasons = [str(v) for v in result.eligible[0].reasons]
-    assert "Zone géographique : REG-32 couvert" in reasons
-    assert "Activité : 29.32Z dans C" in reasons
-    assert any(r.startswith("Calendrier : ouvert, clôture le ") for r in reasons)
+    assert reasons[1:] == [
+        "Zone géographique : Région Hauts-de-France, zone couverte par le dispositif",
+        f"Activité : {NAF_2932Z}, dans la section C Industrie manufacturière",
+    ]
+    assert reasons[0].startswith("Calendrier : ouvert, clôture le ")
     blocking = {m.rule.title: str(m.blocking) for m in result.not_eligible}
     assert blocking == {
-        "Grandes entreprises": "Effectif : 50 à 99 salariés, minimum requis 250",
-        "Hors automobile": "Activité : 29.32Z exclu (29)",
+        "Grandes entreprises": "Effectif : 50 à 99 salariés (au moins 250 salariés requis)",
+        "Hors automobile": (
+            f"Activité : {NAF_2932Z}, activité exclue par le dispositif "
+            "(la division 29 Industrie automobile)"
+        ),
+        # Île-de-France is not in the database: its name comes from data/geo.
         "Industrie Île-de-France": (
-            "Zone géographique : réservé à REG-11 ; l'établissement est en DEP-59, REG-32"
+            "Zone géographique : hors de la zone du dispositif (Région Île-de-France) ; "
+            "l'établissement est à Cambrai (59), en Région Hauts-de-France"
         ),
     }
+    # The machine form stays, for whoever reads codes.
+    [geo] = [v for v in result.eligible[0].reasons if v.criterion == "zone géographique"]
+    assert (geo.status, geo.text) == ("ok", "REG-32 couvert")
     assert fits.pk == result.eligible[0].rule.pk
 
 
@@ -86,13 +113,28 @@ def test_the_match_command_prints_the_json_form(cambrai_plant):
     call_command("match", "--siret", cambrai_plant.siret, "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert [e["titre"] for e in data["eligible"]] == ["Industrie Hauts-de-France"]
-    assert "Zone géographique : REG-32 couvert" in data["eligible"][0]["reasons"]
+    eligible = data["eligible"][0]
+    sentence = "Zone géographique : Région Hauts-de-France, zone couverte par le dispositif"
+    assert sentence in eligible["reasons"]
+    assert {
+        "criterion": "zone géographique",
+        "status": "ok",
+        "text": "REG-32 couvert",
+        "label": "Région Hauts-de-France, zone couverte par le dispositif",
+    } in eligible["details"]
+    assert len(eligible["details"]) == len(eligible["reasons"])
     assert data["not_eligible"] == [
         {
             "id": blocked.etalab_id,
             "titre": "Grandes entreprises",
             "criterion": "effectif",
-            "blocking": "Effectif : 50 à 99 salariés, minimum requis 250",
+            "blocking": "Effectif : 50 à 99 salariés (au moins 250 salariés requis)",
+            "detail": {
+                "criterion": "effectif",
+                "status": "block",
+                "text": "50 à 99 salariés, minimum requis 250",
+                "label": "50 à 99 salariés (au moins 250 salariés requis)",
+            },
         }
     ]
 
@@ -108,8 +150,9 @@ def test_the_establishment_page_offers_the_matching_and_it_shows_the_reasons(
     url = reverse("aids:match", args=[cambrai_plant.siret])
     assert url in page
     text = client.get(url).content.decode()
-    assert "REG-32 couvert" in text
-    assert "29.32Z exclu (29)" in text
+    assert "Région Hauts-de-France, zone couverte par le dispositif" in text
+    assert "la division 29 Industrie automobile" in text
+    assert not RAW_GEO_CODE.search(text)
     # Outside the reader's territory: 404, like the establishment page.
     assert login(world.users["agent_e3"]).get(url).status_code == 404
 
@@ -141,14 +184,14 @@ def test_every_criterion_gives_its_reason(cambrai_plant):
         themes=["industrie_du_futur"],
     )
     reasons = [str(v) for v in explain_for(cambrai_plant).eligible[0].reasons]
+    years = matching.years_between(dt.date(1998, 3, 1), timezone.localdate())
     assert reasons[1:] == [
-        "Zone géographique : EPCI-200068500 couvert",
-        "Activité : 29.32Z dans 29.3",
-        "Effectif : 50 à 99 salariés, de 20 à 249 salariés requis",
-        "Catégorie d'entreprise : PME parmi PME",
-        f"Ancienneté : {matching.years_between(dt.date(1998, 3, 1), timezone.localdate())}"
-        " an(s), 3 requis",
-        "Forme juridique : SAS",
+        "Zone géographique : CA de Cambrai, zone couverte par le dispositif",
+        f"Activité : {NAF_2932Z}, dans le groupe 29.3 Fabrication d'équipements automobiles",
+        "Effectif : 50 à 99 salariés (de 20 à 249 salariés requis)",
+        "Catégorie d'entreprise : PME (catégorie visée : PME)",
+        f"Ancienneté : entreprise de {years} ans (au moins 3 ans requis)",
+        "Forme juridique : SAS, forme visée (SARL, SAS)",
     ]
 
 
@@ -249,3 +292,137 @@ def test_bulk_masks_agree_with_the_explained_verdicts():
             uncertain = any(v.status == "check" for v in verdicts)
             assert bool(eligible >> i & 1) == (not blocked), (scheme.__dict__, f)
             assert bool(check >> i & 1) == (not blocked and uncertain), (scheme.__dict__, f)
+
+
+def test_every_blocking_criterion_is_worded_in_french(cambrai_plant):
+    open_scheme("Particuliers", targets=["particuliers", "collectivites"])
+    open_scheme("Sans le Nord", geo_excluded=["DEP-59"])
+    open_scheme("Sans Cambrai", geo_excluded=["COM-59122"])
+    open_scheme("Commerce", sectors=["commerce"])
+    open_scheme("Jusqu'à 49", headcount_max=49)
+    open_scheme("Grandes", size_categories=["ETI", "GE"])
+    open_scheme("Jeunes", legal_forms_excluded=["SAS"])
+    open_scheme("SARL", legal_forms=["SARL", "EURL"])
+    blocking = {m.rule.title: str(m.blocking) for m in explain_for(cambrai_plant).not_eligible}
+    assert blocking == {
+        "Particuliers": (
+            "Bénéficiaires : réservé aux particuliers, collectivités, pas aux entreprises"
+        ),
+        "Sans le Nord": "Zone géographique : Nord (59), zone exclue par le dispositif",
+        "Sans Cambrai": "Zone géographique : Cambrai (59), zone exclue par le dispositif",
+        "Commerce": f"Activité : {NAF_2932Z}, hors des secteurs visés (commerce)",
+        "Jusqu'à 49": "Effectif : 50 à 99 salariés (jusqu'à 49 salariés)",
+        "Grandes": "Catégorie d'entreprise : PME (catégories visées : ETI, grande entreprise)",
+        "Jeunes": "Forme juridique : SAS, forme exclue par le dispositif",
+        "SARL": "Forme juridique : SAS, hors des formes visées (EURL, SARL)",
+    }
+
+
+def test_ages_sizes_and_thresholds_read_as_sentences():
+    assert str(matching.age_verdict(2, 54)) == (
+        "Ancienneté : entreprise de 54 ans (au moins 2 ans requis)"
+    )
+    assert str(matching.age_verdict(1, 0)) == (
+        "Ancienneté : entreprise de moins d'un an (au moins 1 an requis)"
+    )
+    assert str(matching.age_verdict(3, None)) == (
+        "Ancienneté : date de création non renseignée dans SIRENE (au moins 3 ans requis)"
+        " (à vérifier)"
+    )
+    assert str(matching.headcount_verdict(None, 4999, "52")) == (
+        "Effectif : 5 000 à 9 999 salariés (jusqu'à 4\xa0999 salariés)"
+    )
+    assert str(matching.headcount_verdict(10, 4999, "51")) == (
+        "Effectif : 2 000 à 4 999 salariés (de 10 à 4\xa0999 salariés requis)"
+    )
+    assert str(matching.headcount_verdict(60, None, "21")) == (
+        "Effectif : 50 à 99 salariés, une tranche à cheval sur le seuil "
+        "(au moins 60 salariés requis) (à vérifier)"
+    )
+    assert str(matching.size_verdict(("PME",), "MIC")) == (
+        "Catégorie d'entreprise : microentreprise, comptée parmi les PME (catégorie visée : PME)"
+    )
+    assert str(matching.legal_form_verdict((), ("Microentrepreneur",), "1000")) == (
+        "Forme juridique : entreprise individuelle, mais les microentrepreneurs sont exclus"
+        " (à vérifier)"
+    )
+
+
+def test_geography_is_named_not_coded(cambrai_plant):
+    """Every kind of etalab code gets its name: France, région, département, EPCI, commune;
+    a kind Pilote cannot interpret is shown as such, to check."""
+    for title, geo in [
+        ("France", ["PAYS-99100"]),
+        ("Nord", ["DEP-59", "DEP-62"]),
+        ("Cambrai", ["COM-59122"]),
+        ("Arrondissement", ["ARR-591"]),
+    ]:
+        open_scheme(title, geo_included=geo)
+    open_scheme("Aisne", geo_included=["DEP-02"])
+    result = explain_for(cambrai_plant)
+    geo = {
+        m.rule.title: str(next(v for v in m.verdicts if v.criterion == "zone géographique"))
+        for m in result.eligible + result.not_eligible
+    }
+    assert geo == {
+        "France": "Zone géographique : France entière, zone couverte par le dispositif",
+        "Nord": "Zone géographique : Nord (59), zone couverte par le dispositif",
+        "Cambrai": "Zone géographique : Cambrai (59), zone couverte par le dispositif",
+        "Arrondissement": (
+            "Zone géographique : zone du dispositif non interprétée automatiquement : "
+            "zone « ARR-591 » (à vérifier)"
+        ),
+        "Aisne": (
+            "Zone géographique : hors de la zone du dispositif (Aisne (02)) ; "
+            "l'établissement est à Cambrai (59), en Région Hauts-de-France"
+        ),
+    }
+
+
+def test_no_reason_on_a_matching_page_shows_a_raw_code(cambrai_plant, world, login):
+    """Every geography kind, covered, excluded or not covering, on the establishment's and
+    a project's matching pages: names only, never « REG-32 », « DEP-59 », « PAYS-99100 »."""
+    world.territory_a.epcis.add(cambrai_plant.epci)
+    for n, (included, excluded) in enumerate([
+        (["PAYS-99100"], []), (["REG-32"], []), (["REG-11"], []), (["DEP-59"], ["COM-59122"]),
+        (["DEP-62"], []), (["EPCI-200068500"], []), (["EPCI-245901160"], []),
+        (["COM-59122"], []), (["PAYS-99100"], ["DEP-59"]), (["REG-32"], ["EPCI-200068500"]),
+    ]):  # fmt: skip
+        open_scheme(f"Dispositif {n}", geo_included=included, geo_excluded=excluded)
+    client = login(world.users["agent_e1"])
+    project = ProjectFactory(establishment=cambrai_plant, **written_by(world, "agent_e1"))
+    for url in (
+        reverse("aids:match", args=[cambrai_plant.siret]),
+        reverse("aids:project_match", args=[project.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        shown = [
+            str(v)
+            for m in response.context["result"].eligible + response.context["result"].not_eligible
+            for v in m.verdicts
+        ]
+        assert len(shown) >= 20
+        assert [r for r in shown if RAW_GEO_CODE.search(r)] == []
+        assert not RAW_GEO_CODE.search(response.content.decode())
+
+
+def test_the_names_are_read_once_per_page_not_per_scheme(
+    cambrai_plant, django_assert_max_num_queries
+):
+    """However many schemes and codes, the reasons of a page cost a fixed few queries: one
+    per kind of territory code, one for the NAF labels."""
+    for n in range(30):
+        open_scheme(
+            f"Dispositif {n}",
+            geo_included=[f"DEP-{n + 1:02d}", f"REG-{n + 1:02d}", "EPCI-200068500"],
+            geo_excluded=[f"COM-59{n:03d}"],
+            naf_codes=["C", f"{n + 10}"],
+        )
+    rules = matching.load_rules()
+    criteria = matching.Criteria(matching.facts_of(cambrai_plant))
+    with django_assert_max_num_queries(5):
+        result = matching.explain(rules, criteria)
+        shown = [str(v) for m in result.eligible + result.not_eligible for v in m.verdicts]
+    assert len(shown) > 60
+    assert not any(RAW_GEO_CODE.search(r) for r in shown)
