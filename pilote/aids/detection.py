@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from pilote.aids import matching
 from pilote.aids.models import AidScheme
 from pilote.companies.models import Establishment
-from pilote.core.spreadsheet import xlsx_row
+from pilote.core.spreadsheet import Column, Sheet, xlsx_sheets_response
 
 HEADER = [
     "EPCI", "SIRET", "Établissement", "Entreprise", "Adresse", "Code postal", "Commune",
@@ -109,26 +108,14 @@ def rows(detection: Detection):
 
 
 def xlsx_response(detection: Detection) -> HttpResponse:
-    """One sheet per EPCI, plus the whole list: exactly the detected establishments."""
-    workbook = Workbook(write_only=True)
-    everything = workbook.create_sheet("Tous les EPCI")
-    everything.append(HEADER)
-    for row in rows(detection):
-        everything.append(xlsx_row(everything, row))
+    """One sheet per EPCI, plus the whole list: exactly the detected establishments, each
+    sheet formatted by `core.spreadsheet` (bold frozen header, auto-filter, fitted widths)."""
+    columns = [Column(title) for title in HEADER]
+    sheets = [Sheet("Tous les EPCI", columns, rows(detection))]
     for group in detection.groups:
-        sheet = workbook.create_sheet(_sheet_title(group.epci.name))
-        sheet.append(HEADER)
-        for row in rows(Detection(detection.scheme, detection.rule, [group], 0)):
-            sheet.append(xlsx_row(sheet, row))
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="detection-dispositif-{detection.scheme.pk}-{stamp}.xlsx"'
-    )
-    workbook.save(response)
-    return response
+        one_group = Detection(detection.scheme, detection.rule, [group], 0)
+        sheets.append(Sheet(_sheet_title(group.epci.name), columns, rows(one_group)))
+    return xlsx_sheets_response(f"detection-dispositif-{detection.scheme.pk}", sheets)
 
 
 def _sheet_title(name: str) -> str:
