@@ -426,3 +426,14 @@ def test_the_names_are_read_once_per_page_not_per_scheme(
         shown = [str(v) for m in result.eligible + result.not_eligible for v in m.verdicts]
     assert len(shown) > 60
     assert not any(RAW_GEO_CODE.search(r) for r in shown)
+
+
+def test_the_match_command_prints_the_french_sentences(cambrai_plant):
+    open_scheme("Industrie Hauts-de-France", geo_included=["REG-32"], naf_codes=["C"])
+    open_scheme("Grandes entreprises", headcount_min=250)
+    out = io.StringIO()
+    call_command("match", "--siret", cambrai_plant.siret, stdout=out)
+    text = out.getvalue()
+    assert "Zone géographique : Région Hauts-de-France, zone couverte par le dispositif" in text
+    assert "Effectif : 50 à 99 salariés (au moins 250 salariés requis)" in text
+    assert not RAW_GEO_CODE.search(text)
