@@ -13,6 +13,12 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7Gq2-b9Kp4mZr8Lw1Vt6Yc3Nh5Js0Fd-Qe7Ua2Xo9Ri4Pk8Mb1Tg6Wz3Cv5Hy0",
     "ALLOWED_HOSTS": "pilote.exemple.fr",
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    # The legal pages' settings (docs/legal.md): left empty, `check --deploy` warns.
+    "LEGAL_PUBLISHER": "CCI Exemple",
+    "LEGAL_HOST": "Hébergeur Exemple",
+    "LEGAL_PUBLICATION_DIRECTOR": "Directrice Exemple",
+    "LEGAL_CONTACT_EMAIL": "contact@pilote.exemple.fr",
+    "LEGAL_DPO_EMAIL": "dpo@pilote.exemple.fr",
 }
 
 
