@@ -18,7 +18,7 @@ from pilote.accounts import access
 from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership, User, hash_token
 from pilote.aids import etalab, perms
-from pilote.aids.detection import Detection
+from pilote.aids.detection import Detection, load
 from pilote.aids.enums import Schema
 from pilote.aids.models import (
     AidFeed,
@@ -319,10 +319,109 @@ def epci_recipients(territory, epci) -> list[str]:
     )
 
 
+def window_start(scheme: AidScheme, today: dt.date | None = None) -> dt.date | None:
+    """The first day of the call window a dispatch made today belongs to: dispatches since
+    then are « already informed ». The window is the first one not yet closed (the open
+    one, else the next), else the last one; it starts the day after the previous window
+    closed. None: the whole life of the scheme (no window, or no earlier window)."""
+    today = today or timezone.localdate()
+    windows = sorted(scheme.effective_windows(), key=lambda w: w.opens_on or dt.date.min)
+    if not windows:
+        return None
+    current = next((w for w in windows if not w.closes_on or w.closes_on >= today), windows[-1])
+    limit = current.opens_on or today
+    earlier = [
+        w.closes_on for w in windows if w is not current and w.closes_on and w.closes_on < limit
+    ]
+    return max(earlier) + dt.timedelta(days=1) if earlier else None
+
+
+@dataclass
+class PlannedSend:
+    """What « informer » would do for one EPCI of a detection."""
+
+    epci: object
+    recipients: list[str]
+    lines: list  # the detected lines to send: all of them, or only the new ones
+    detected: int  # detected for this EPCI now
+    previous: Dispatch | None = None  # the last dispatch of this call window, if any
+
+    @property
+    def status(self) -> str:
+        if not self.recipients:
+            return "no_recipient"
+        if self.previous is None:
+            return "send"
+        return "update" if self.lines else "already"
+
+    @property
+    def sends(self) -> bool:
+        return self.status in ("send", "update")
+
+    @property
+    def already_on(self) -> dt.date | None:
+        return timezone.localdate(self.previous.created_at) if self.previous else None
+
+
+@dataclass
+class InformPlan:
+    items: list[PlannedSend]
+    since: dt.date | None
+
+    @property
+    def key(self) -> str:
+        """A digest of what would be sent: a confirmation applies to this plan only."""
+        import hashlib
+
+        parts = [
+            f"{item.epci.pk}:{','.join(item.recipients)}:"
+            + ",".join(str(line.facts.pk) for line in item.lines)
+            for item in self.items
+            if item.sends
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+    @property
+    def to_send(self) -> list[PlannedSend]:
+        return [item for item in self.items if item.sends]
+
+
+def inform_plan(*, detection: Detection, territory, today: dt.date | None = None) -> InformPlan:
+    """For each EPCI of the detection: its recipients, and what is new since the dispatches
+    of the current call window (`window_start`). An EPCI already informed gets nothing
+    again; if establishments were detected since, it gets those only."""
+    since = window_start(detection.scheme, today)
+    earlier = Dispatch.objects.filter(scheme=detection.scheme, territory=territory)
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+        earlier = earlier.filter(created_at__gte=start)
+    last: dict = {}
+    for dispatch in earlier.select_related("epci").order_by("created_at", "pk"):
+        last[dispatch.epci_id] = dispatch
+    sent: dict = {}
+    lines = DispatchLine.objects.filter(dispatch__in=[d.pk for d in earlier.only("pk")])
+    for epci_id, establishment_id in lines.values_list("dispatch__epci_id", "establishment_id"):
+        sent.setdefault(epci_id, set()).add(establishment_id)
+    items = []
+    for group in detection.groups:
+        known = sent.get(group.epci.pk, set())
+        items.append(
+            PlannedSend(
+                epci=group.epci,
+                recipients=epci_recipients(territory, group.epci),
+                lines=[line for line in group.lines if line.facts.pk not in known],
+                detected=len(group.lines),
+                previous=last.get(group.epci.pk),
+            )
+        )
+    return InformPlan(items=items, since=since)
+
+
 @dataclass
 class InformReport:
     dispatches: list[Dispatch] = field(default_factory=list)
     without_recipient: list[str] = field(default_factory=list)  # EPCI names
+    already: list[PlannedSend] = field(default_factory=list)  # informed, nothing new
 
 
 @transaction.atomic
@@ -330,44 +429,62 @@ def inform_epcis(
     *, acting_user, detection: Detection, territory, message: str = "", epci_ids=None
 ) -> InformReport:
     """Email each EPCI of the detection its own establishments, and only them; file what
-    was sent as a `Dispatch` of that EPCI (visibility « EPCI concerné »)."""
+    was sent as a `Dispatch` of that EPCI (visibility « EPCI concerné »). Idempotent per
+    call window (`inform_plan`): an EPCI already informed receives only the establishments
+    detected since, and nothing at all when there are none. Every send is audited."""
     if not perms.can_inform_epcis(acting_user, territory):
         raise PermissionDenied("Seul le chef de projet TI informe les EPCI.")
+    # Two confirmations at once must not both send: one at a time per scheme.
+    AidScheme.objects.select_for_update().filter(pk=detection.scheme.pk).first()
     report = InformReport()
-    for group in detection.groups:
-        epci = group.epci
+    territory_epcis = set(territory.epcis.values_list("pk", flat=True))
+    for item in inform_plan(detection=detection, territory=territory).items:
+        epci = item.epci
         if epci_ids is not None and epci.pk not in epci_ids:
             continue
-        if not territory.epcis.filter(pk=epci.pk).exists():
+        if epci.pk not in territory_epcis:
             raise PermissionDenied("Cet EPCI n'est pas membre du territoire.")
-        recipients = epci_recipients(territory, epci)
-        if not recipients:
+        if item.status == "no_recipient":
             report.without_recipient.append(epci.name)
             continue
+        if item.status == "already":
+            report.already.append(item)
+            audit.record(
+                actor=acting_user,
+                action="dispatch.skip",
+                obj=item.previous,
+                extra={"reason": "déjà informé, aucun nouvel établissement"},
+            )
+            continue
+        load(item.lines)
         dispatch = Dispatch.objects.create(
             scheme=detection.scheme,
             territory=territory,
             epci=epci,
             message=message,
-            recipients=recipients,
+            recipients=item.recipients,
             author=acting_user,
             author_organisation_id=access.writing_organisation_id(acting_user, epci),
         )
         DispatchLine.objects.bulk_create(
             DispatchLine(dispatch=dispatch, establishment=line.establishment, reasons=line.reasons)
-            for line in group.lines
+            for line in item.lines
         )
         audit.record(
             actor=acting_user,
             action="dispatch.create",
             obj=dispatch,
             after=audit.snapshot(dispatch),
-            extra={"establishments": [line.establishment.siret for line in group.lines]},
+            extra={
+                "establishments": [line.establishment.siret for line in item.lines],
+                "follows": item.previous.pk if item.previous else None,
+            },
         )
         queue_email(
             "aids.detection",
             dispatch_id=dispatch.pk,
-            to_check=[line.establishment.pk for line in group.lines if line.to_check],
+            to_check=[line.facts.pk for line in item.lines if line.to_check],
+            follows=item.previous.pk if item.previous else None,
         )
         report.dispatches.append(dispatch)
     return report

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from pilote.accounts.access import get_visible_or_404
 from pilote.accounts.enums import Role
-from pilote.aids import calendar, detection, matching, perms, services
+from pilote.aids import calendar, detection, emails, matching, perms, services
 from pilote.aids.enums import Theme
 from pilote.aids.forms import CatalogueFilterForm, InformForm
 from pilote.aids.models import AidFeed, AidScheme, Dispatch
@@ -105,25 +106,40 @@ def establishment_match(request: HttpRequest, siret: str) -> HttpResponse:
     )
 
 
-def _detection(request: HttpRequest, pk: int):
+PER_PAGE = 25
+
+
+def _detection(request: HttpRequest, pk: int, **options):
+    """The detection of a call over the current territory, as the reader sees it (their
+    visible needs and projects count among the reasons)."""
     territory = _territory(request)
     scheme = get_object_or_404(AidScheme.objects.prefetch_related("windows"), pk=pk)
-    return territory, scheme, detection.detect(scheme, territory)
+    found = detection.detect(scheme, territory, reader=request.user, **options)
+    return territory, scheme, found
 
 
 @login_required
 def detection_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The establishments of the territory a call concerns, by EPCI. An EPCI agent sees
-    their EPCI first; dispatches (follow-up) appear only as `visible_to` allows."""
-    territory, scheme, found = _detection(request, pk)
+    """The targeted establishments of the territory a call concerns, one EPCI at a time
+    (numbered pages). An EPCI agent sees their EPCI first; dispatches (follow-up) appear
+    only as `visible_to` allows."""
+    territory, scheme, found = _detection(request, pk, load_all=False)
     membership = request.membership
     own_epci = membership.organisation.epci_id if membership.role == Role.EPCI_AGENT else None
     groups = sorted(found.groups, key=lambda g: (g.epci.pk != own_epci, g.epci.name))
+    wanted = request.GET.get("epci")
+    group = next((g for g in groups if str(g.epci.pk) == wanted), groups[0] if groups else None)
+    page = None
+    if group is not None:
+        paginator = Paginator(group.lines, PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        detection.load(page.object_list)
     dispatches = (
         Dispatch.objects.visible_to(request.user)
         .filter(scheme=scheme, territory=territory)
         .select_related("epci", "author")
     )
+    can_inform = perms.can_inform_epcis(request.user, territory)
     return render(
         request,
         "aids/detection.html",
@@ -131,41 +147,100 @@ def detection_view(request: HttpRequest, pk: int) -> HttpResponse:
             "scheme": scheme,
             "detection": found,
             "groups": groups,
+            "group": group,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
+            "ranking": detection.RANKING,
             "dispatches": dispatches,
-            "can_inform": perms.can_inform_epcis(request.user, territory),
-            "form": InformForm(),
-            "recipients": {
-                g.epci.pk: services.epci_recipients(territory, g.epci) for g in found.groups
-            },
+            "can_inform": can_inform,
+            "recipients": services.epci_recipients(territory, group.epci)
+            if can_inform and group
+            else None,
         },
     )
 
 
 @login_required
 def detection_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same establishments as the page (targeted and ranked), all of them."""
     _, _, found = _detection(request, pk)
     return detection.xlsx_response(found)
 
 
 @login_required
-@require_POST
 def inform(request: HttpRequest, pk: int) -> HttpResponse:
-    territory, _, found = _detection(request, pk)
+    """« Informer les EPCI », in two steps. GET, or POST without confirmation: the preview —
+    for each EPCI its recipients, its count and the email it would receive, or « Déjà
+    informé le … ». POST with `confirm` and the digest of the previewed plan: the sending
+    (`services.inform_epcis`, idempotent per call window). Nothing is sent otherwise."""
+    territory = _territory(request)
     if not perms.can_inform_epcis(request.user, territory):
         raise Http404
-    form = InformForm(request.POST)
-    if not form.is_valid() or not found.total:
-        messages.error(request, "Aucun établissement détecté : aucun EPCI n'a été informé.")
-        return redirect("aids:detection", pk=pk)
-    report = services.inform_epcis(
-        acting_user=request.user,
-        detection=found,
-        territory=territory,
-        message=form.cleaned_data["message"],
+    scheme = get_object_or_404(AidScheme.objects.prefetch_related("windows"), pk=pk)
+    # What the EPCIs' agents may see: needs and projects « Mon organisation seulement » of
+    # the reader are not reasons an email may give.
+    found = detection.detect(scheme, territory, reader=request.user, shareable=True)
+    form = InformForm(request.POST or None)
+    plan = services.inform_plan(detection=found, territory=territory)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "oui":
+        if request.POST.get("plan") != plan.key:
+            messages.warning(
+                request,
+                "La liste a changé depuis l'aperçu : vérifiez ce nouvel aperçu avant de "
+                "confirmer. Rien n'a été envoyé.",
+            )
+        else:
+            report = services.inform_epcis(
+                acting_user=request.user,
+                detection=found,
+                territory=territory,
+                message=form.cleaned_data["message"],
+            )
+            _report_messages(request, report)
+            return redirect("aids:detection", pk=pk)
+    message = form.cleaned_data["message"] if form.is_bound and form.is_valid() else ""
+    previews = [
+        (
+            item,
+            emails.preview(
+                scheme=scheme,
+                epci=item.epci,
+                lines=item.lines,
+                message=message,
+                previous_on=item.already_on,
+                sender=request.user,
+            )
+            if item.sends
+            else None,
+        )
+        for item in plan.items
+    ]
+    return render(
+        request,
+        "aids/inform_preview.html",
+        {
+            "scheme": scheme,
+            "detection": found,
+            "form": form,
+            "plan": plan,
+            "previews": previews,
+        },
     )
+
+
+def _report_messages(request: HttpRequest, report) -> None:
     if report.dispatches:
-        names = ", ".join(d.epci.name for d in report.dispatches)
+        names = ", ".join(
+            f"{d.epci.name} ({d.lines.count()} établissement{'s' if d.lines.count() > 1 else ''})"
+            for d in report.dispatches
+        )
         messages.success(request, f"Courriel envoyé à : {names}. Chacun ne reçoit que sa liste.")
+    for item in report.already:
+        messages.info(
+            request,
+            f"{item.epci.name} : déjà informé le {item.already_on:%d/%m/%Y}, aucun nouvel "
+            "établissement depuis : rien n'a été envoyé.",
+        )
     if report.without_recipient:
         messages.warning(
             request,
@@ -173,7 +248,8 @@ def inform(request: HttpRequest, pk: int) -> HttpResponse:
             + ", ".join(report.without_recipient)
             + ". Invitez un agent de ces EPCI, ou transmettez-leur l'export.",
         )
-    return redirect("aids:detection", pk=pk)
+    if not (report.dispatches or report.already or report.without_recipient):
+        messages.error(request, "Aucun établissement détecté : aucun EPCI n'a été informé.")
 
 
 @login_required

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +41,8 @@ MAX_REF_LENGTH = 40
 class Envelope:
     to: list[str]
     context: dict
+    # (file name, content, MIME type), built at send time like the rest of the message
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
 class NotSent(Exception):
@@ -131,6 +133,8 @@ def send(kind: str, **refs) -> str:
         message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, envelope.to
     )
     email.attach_alternative(message["html"], "text/html")
+    for name, content, mimetype in envelope.attachments:
+        email.attach(name, content, mimetype)
     email.send()
     logger.info("Email %s %s sent to %d recipient(s)", kind, refs, len(envelope.to))
     return "sent"

@@ -3,12 +3,14 @@ alerts and « informer les EPCI » lists are queued with ids (and the alert's pe
 with an address, a token, a scheme or an establishment; the worker builds and sends them."""
 
 import datetime as dt
+import io
 import logging
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from pilote.accounts.models import hash_token
 from pilote.aids import services
@@ -17,6 +19,7 @@ from pilote.aids.models import Dispatch, Subscription
 from tests import db_tasks
 from tests.aids import test_alerts, test_detection
 from tests.aids.factories import AidSchemeFactory, CallWindowFactory
+from tests.aids.test_detection import _confirm
 
 pytestmark = pytest.mark.django_db
 task_queue = db_tasks.task_queue  # fixtures
@@ -114,7 +117,7 @@ def test_informing_the_epcis_queues_dispatch_ids_and_the_worker_sends_each_its_l
     scheme, eligible = call
     client = login(world.users["manager"])
     with task_queue.capture(execute=True):
-        client.post(reverse("aids:inform", args=[scheme.pk]), {"message": "À relayer, merci."})
+        _confirm(client, scheme, "À relayer, merci.")
     dispatches = {d.pk: d for d in Dispatch.objects.all()}
     refs = task_queue.email_refs()
     assert {kind for kind, _ in refs} == {"aids.detection"}
@@ -133,8 +136,11 @@ def test_informing_the_epcis_queues_dispatch_ids_and_the_worker_sends_each_its_l
         text = message.get_body(preferencelist=("plain",)).get_content()
         assert "Appel industrie régional" in message["Subject"]
         assert "À relayer, merci." in text
-        assert all(siret in text for siret in eligible[key])
-        assert not any(siret in text for siret in eligible[other])
+        [attachment] = list(message.iter_attachments())  # the list, built at send time
+        workbook = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
+        sheet = list(workbook.worksheets[0].iter_rows(values_only=True))[1:]
+        assert {row[1] for row in sheet} == eligible[key]
+        assert not {row[1] for row in sheet} & eligible[other]
         assert "clôture le" in text
     stored = task_queue.stored_text()
     sirets = eligible["e1"] | eligible["e2"]
@@ -145,7 +151,7 @@ def test_informing_the_epcis_queues_dispatch_ids_and_the_worker_sends_each_its_l
 def test_a_dispatch_deleted_before_sending_sends_nothing(call, world, task_queue, login):
     scheme, _ = call
     with task_queue.capture(execute=True):
-        login(world.users["manager"]).post(reverse("aids:inform", args=[scheme.pk]))
+        _confirm(login(world.users["manager"]), scheme)
     Dispatch.objects.all().delete()
     rows = task_queue.run()
     assert [r.return_value.split(" ")[:3] for r in rows] == [["not", "sent:", "dispatch"]] * 2
