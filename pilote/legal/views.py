@@ -47,6 +47,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
         "legal/accessibility.html",
         {
             "legal": conf.legal(),
+            "demo_settings": conf.missing(),
             "statement": accessibility.statement(),
             "audited_pages": accessibility.AUDITED_PAGES,
             "non_compliant": accessibility.NON_COMPLIANT_CONTENT,
