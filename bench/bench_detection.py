@@ -1,0 +1,149 @@
+"""Detection of one call over a territory of 50,000 establishments, through the real view.
+
+Target: the detection page (one EPCI, one page of 25 ranked lines) answers with a p95 under
+500 ms, printed against the directory's default page measured in the same run (ratio).
+
+The territory, its EPCIs, communes, companies and establishments are those of
+`bench_directory` (same generator, same skews: about 30 % industrial B–E, mostly small
+headcounts), BENCH_DETECTION_ROWS establishments (default 50,000), plus open needs on
+« emploi » for 1 % of the establishments (the known needs the ranking reads). The call is
+like « VTE Territoires d'industrie »: all of France, up to 4,999 employees, PME and ETI,
+theme « emploi et compétences » — no activity condition, the broadest kind of call. The
+bench database is emptied at the end (the next benchmark loads its own rows).
+"""
+
+import os
+import random
+import statistics
+import time
+import warnings
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+N_ROWS = int(os.environ.get("BENCH_DETECTION_ROWS", 50_000))
+RUNS = int(os.environ.get("BENCH_DETECTION_RUNS", 30))
+TARGET_MS = 500
+SEED = 20261206
+
+
+def timed(fn) -> list[float]:
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p50_p95(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+
+
+def populate():
+    from bench import bench_directory
+
+    saved = bench_directory.N_ROWS
+    bench_directory.N_ROWS = N_ROWS  # the directory bench's generator, at this size
+    try:
+        manager, territory, epcis, _ = bench_directory.populate()
+    finally:
+        bench_directory.N_ROWS = saved
+    return manager, territory, epcis
+
+
+def call_and_needs(manager, territory):
+    from pilote.accompaniment.models import Need
+    from pilote.accounts.models import Organisation
+    from pilote.aids.models import AidScheme
+    from pilote.companies.models import Establishment
+
+    scheme = AidScheme.objects.create(
+        etalab_id="bench-detection-vte",
+        title="VTE Territoires d'industrie (bench)",
+        description="bench",
+        eligibility="bench",
+        aid_types=["financement"],
+        carriers=[{"nom": "Bpifrance", "siren": "", "roles": ["financeur"]}],
+        source_updated_at=timezone.now(),
+        targets=["professionnels"],
+        geo_included=["PAYS-99100"],
+        headcount_max=4999,
+        size_categories=["PME", "ETI"],
+        themes=["emploi_competences", "competences"],
+        theme_tags="|emploi_competences|competences|",
+    )
+    rng = random.Random(SEED)
+    pks = list(
+        Establishment.objects.in_territory(territory).values_list("pk", "epci_id").order_by("pk")
+    )
+    cci = Organisation.objects.get(name="CCI Bench Annuaire")
+    Need.objects.bulk_create(
+        Need(
+            establishment_id=pk,
+            epci_id=epci,
+            theme="employment",
+            description="Recrutement",
+            author=manager,
+            author_organisation=cci,
+        )
+        for pk, epci in rng.sample(pks, max(1, len(pks) // 100))
+    )
+    return scheme
+
+
+def main() -> None:
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+
+    from pilote.aids import detection
+
+    manager, territory, _ = populate()
+    scheme = call_and_needs(manager, territory)
+    warnings.filterwarnings("ignore", message="No directory at")
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    try:
+        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+            client = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+            found = detection.detect(scheme, territory, reader=manager, load_all=False)
+            print(
+                f"  détection : {found.total:,} établissements ciblés, {found.eligible:,} "
+                f"éligibles, {found.scanned:,} du périmètre industriel, "
+                f"{N_ROWS:,} sur le territoire"
+            )
+            biggest = max(found.groups, key=lambda g: len(g.lines))
+            pages = (len(biggest.lines) + 24) // 25
+            detection_url = f"/dispositifs/{scheme.pk}/detection/"
+            cases = [
+                ("annuaire (défaut)", "/entreprises/"),
+                ("détection, 1er EPCI", detection_url),
+                ("détection, EPCI le + grand, p. 1", f"{detection_url}?epci={biggest.epci.pk}"),
+                (
+                    f"détection, dernière page ({pages})",
+                    f"{detection_url}?epci={biggest.epci.pk}&page={pages}",
+                ),
+                ("export XLSX (tout)", f"/dispositifs/{scheme.pk}/detection.xlsx"),
+            ]
+            base = worst = None
+            for label, url in cases:
+                response = client.get(url, secure=True)  # warm-up
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} : HTTP {response.status_code}")
+                p50, p95 = p50_p95(timed(lambda url=url: client.get(url, secure=True)))
+                base = base or p50
+                if label.startswith("détection"):
+                    worst = max(worst or 0, p95)
+                print(
+                    f"  {label:<34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+                    f"×{p50 / base:5.1f} l'annuaire"
+                )
+            verdict = "OK" if worst < TARGET_MS else "AU-DESSUS"
+            print(f"  pire p95 d'une page de détection {worst:.1f} ms — cible < {TARGET_MS} ms : "
+                  f"{verdict}")  # fmt: skip
+            print(f"  charge de la machine : {os.getloadavg()[0]:.1f} (loadavg 1 min, "
+                  f"{os.cpu_count()} cœurs)")  # fmt: skip
+    finally:
+        call_command("flush", interactive=False, verbosity=0)
+        connection.close()
