@@ -136,7 +136,8 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"xlsx", "csv"}:
         raise Http404("Format d'export inconnu.")
     _, qs, _, _ = _filtered(request)
-    rows = exports.rows(directory.with_display(qs))
+    # The reader's own score and follow-up state, as the page shows them (access rule applies).
+    rows = exports.rows(directory.with_display(qs), user=request.user, territory=request.territory)
     if fmt == "xlsx":
         return exports.xlsx_response("annuaire-etablissements", rows)
     return exports.csv_response_for("annuaire-etablissements", rows)

@@ -130,3 +130,20 @@ def test_the_export_keeps_the_lists_order_and_filters(world, sites):
     followed = by_name(export(world, "agent_e1", {"followed": "followed"}))
     assert list(followed) == ["Rail Composants"]
     assert followed["Rail Composants"]["Suivi"] == "suivi"
+
+
+def test_the_view_exports_the_readers_score_and_follow_up(world, sites, login):
+    NoteFactory(
+        epci=world.epcis["e1"],
+        establishment=sites["forge"],
+        visibility=Visibility.EPCI,
+        author_organisation=world.orgs["o1"],
+    )
+
+    def exported(actor):
+        response = login(world.users[actor]).get("/entreprises/export.xlsx?state=all")
+        return by_name(load_workbook(io.BytesIO(response.content)).active)
+
+    assert exported("agent_e1")["Forges de l'Escaut"]["Suivi"] == "suivi"
+    assert exported("agent_e2")["Forges de l'Escaut"]["Suivi"] == "jamais rencontré"
+    assert isinstance(exported("manager")["Forges de l'Escaut"]["Score de prospection"], int)
