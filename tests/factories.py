@@ -123,11 +123,18 @@ class NoteFactory(DjangoModelFactory):
     author_organisation = factory.SubFactory(OrganisationFactory)
 
 
+def _with_luhn_key(digits: str) -> str:
+    from stdnum import luhn
+
+    return digits + luhn.calc_check_digit(digits)
+
+
 class CompanyFactory(DjangoModelFactory):
     class Meta:
         model = Company
 
-    siren = factory.Sequence(lambda n: f"{300000000 + n:09d}")
+    # Valid SIRENs (Luhn key), as forms check them.
+    siren = factory.Sequence(lambda n: _with_luhn_key(f"{30000000 + n:08d}"))
     name = factory.Faker("company")
     size_category = "PME"
     headcount_band = "21"
@@ -140,7 +147,9 @@ class EstablishmentFactory(DjangoModelFactory):
         model = Establishment
 
     company = factory.SubFactory(CompanyFactory)
-    nic = factory.Sequence(lambda n: f"{10000 + n:05d}")
+    nic = factory.LazyAttributeSequence(
+        lambda o, n: _with_luhn_key(f"{o.company.siren}{1000 + n % 9000:04d}")[9:]
+    )
     siret = factory.LazyAttribute(lambda o: f"{o.company.siren}{o.nic}")
     own_name = ""
     epci = factory.SubFactory(EpciFactory)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pilote.accompaniment import digest, report, services
 from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action, Interaction
+from pilote.accounts import access
 from pilote.accounts.access import get_visible_or_404
 
 PAGE_SIZE = 25
@@ -73,6 +74,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "open_count": mine.open().count(),
             "overdue_count": mine.overdue(today).count(),
             "status_choices": ActionStatus.choices,
+            "can_record": access.can_write_on(request.user),
         },
     )
 

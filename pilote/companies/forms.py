@@ -211,3 +211,37 @@ class ImportJobForm(forms.Form):
         choices = [(str(p), p.name) for p in files]
         self.fields["etablissements"].choices = choices
         self.fields["unites_legales"].choices = [("", "—"), *choices]
+
+
+class SiretLookupForm(forms.Form):
+    """« Saisissez son SIRET » : an establishment of the territory by its SIRET, with a French
+    error for a mistyped number (checksum) or one outside the territory."""
+
+    etablissement = forms.CharField(
+        label="SIRET de l'établissement",
+        help_text="14 chiffres, espaces permis",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+
+    def clean_etablissement(self):
+        from pilote.companies.identifiers import clean_siret
+        from pilote.companies.models import Establishment
+
+        siret = clean_siret(self.cleaned_data["etablissement"])
+        establishment = (
+            Establishment.objects.select_related("company", "epci")
+            .filter(siret=siret, epci__territories=self.territory)
+            .first()
+            if self.territory is not None
+            else None
+        )
+        if establishment is None:
+            raise forms.ValidationError(
+                "Aucun établissement du territoire ne porte ce SIRET : vérifiez-le dans l'annuaire."
+            )
+        return establishment

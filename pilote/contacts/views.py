@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from pilote.accounts import access
 from pilote.accounts.access import get_visible_or_404
-from pilote.companies.models import Establishment
+from pilote.companies.forms import SiretLookupForm
 from pilote.contacts import services
 from pilote.contacts.forms import ContactFilterForm, ContactForm
 from pilote.contacts.models import Contact
@@ -76,27 +76,23 @@ def contact_export(request: HttpRequest) -> HttpResponse:
     return csv_response("contacts", header, rows)
 
 
-def _establishment_from(request: HttpRequest, siret: str) -> Establishment:
-    """The establishment a new contact works at, within the current territory (else 404)."""
-    if request.membership is None:
-        raise Http404
-    return get_object_or_404(
-        Establishment.objects.select_related("company", "epci"),
-        siret=siret,
-        epci__territories=request.membership.territory,
-    )
-
-
 @login_required
 def contact_create(request: HttpRequest) -> HttpResponse:
     if not access.can_write_on(request.user):
         raise Http404
     siret = (request.GET.get("etablissement") or request.POST.get("etablissement") or "").strip()
-    if not siret:
-        return render(request, "contacts/choose_establishment.html")
-    establishment = _establishment_from(request, siret.replace(" ", ""))
+    lookup = SiretLookupForm(
+        {"etablissement": siret} if siret else None, territory=request.territory
+    )
+    if not lookup.is_valid():
+        return render(request, "contacts/choose_establishment.html", {"lookup": lookup})
+    establishment = lookup.cleaned_data["etablissement"]
     if establishment.epci is None or not access.can_write_on(request.user, establishment.epci):
-        raise Http404
+        lookup.add_error(
+            "etablissement",
+            "Cet établissement relève d'un EPCI pour lequel vous ne pouvez pas ajouter de contact.",
+        )
+        return render(request, "contacts/choose_establishment.html", {"lookup": lookup})
     form = ContactForm(
         request.POST or None,
         user=request.user,

@@ -79,17 +79,37 @@ def test_an_agent_adds_a_contact_from_the_establishment_page(world, login, forge
 def test_the_establishment_must_be_in_the_current_territory(world, login):
     elsewhere = EstablishmentFactory(epci=world.epcis["e3"])
     client = login(world.users["manager"])
-    assert client.get(create_url(elsewhere)).status_code == 404
-    assert client.post("/contacts/nouveau/", contact_form(elsewhere)).status_code == 404
-    assert client.get("/contacts/nouveau/?etablissement=00000000000000").status_code == 404
+    outside = "Aucun établissement du territoire ne porte ce SIRET"
+    for response in (
+        client.get(create_url(elsewhere)),
+        client.post("/contacts/nouveau/", contact_form(elsewhere)),
+        client.get("/contacts/nouveau/?etablissement=00000000000000"),
+    ):
+        assert response.status_code == 200
+        assert outside in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_siret_with_a_wrong_checksum_is_a_form_error_not_a_404(world, login, forge):
+    client = login(world.users["manager"])
+    wrong = forge.siret[:-1] + str((int(forge.siret[-1]) + 1) % 10)
+    response = client.get(f"/contacts/nouveau/?etablissement={wrong[:5]} {wrong[5:]}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "sa clé de contrôle est fausse" in html
+    assert 'name="etablissement"' in html  # the form again, with what was typed
+    spaced = f"{forge.siret[:3]} {forge.siret[3:6]} {forge.siret[6:9]} {forge.siret[9:]}"
+    form = client.get(f"/contacts/nouveau/?etablissement={spaced}").content.decode()
+    assert 'name="last_name"' in form  # a SIRET typed with spaces opens the contact form
     assert not Contact.objects.exists()
 
 
 def test_an_agent_cannot_add_a_contact_on_another_epci(world, login, forge):
     other = EstablishmentFactory(epci=world.epcis["e2"])
     client = login(world.users["agent_e1"])
-    assert client.get(create_url(other)).status_code == 404
-    assert client.post("/contacts/nouveau/", contact_form(other)).status_code == 404
+    refused = "pour lequel vous ne pouvez pas ajouter de contact"
+    assert refused in client.get(create_url(other)).content.decode()
+    assert refused in client.post("/contacts/nouveau/", contact_form(other)).content.decode()
     assert "Ajouter un contact" not in client.get(other.get_absolute_url()).content.decode()
     # Nor choose, as main establishment, the company's site on e2.
     e2_site = forge.company.establishments.exclude(pk=forge.pk).get()
