@@ -14,12 +14,22 @@ from pilote.accompaniment.enums import (
     QuestionType,
     Theme,
 )
-from pilote.accompaniment.models import Action, Diagnostic, Need, Project, Question, Referral
+from pilote.accompaniment.models import (
+    AccompanimentLevel,
+    Action,
+    Diagnostic,
+    Interaction,
+    Need,
+    Project,
+    Question,
+    Referral,
+)
 from pilote.accompaniment.services import team_members
 from pilote.accounts.access_forms import FollowUpFilterForm
 from pilote.contacts.models import Contact
 from pilote.core.enums import Visibility
 from pilote.core.locking import VersionedForm
+from pilote.core.validators import field_validators
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -47,6 +57,17 @@ def parse_french_number(text: str) -> Decimal:
     if not value.is_finite():
         raise forms.ValidationError("Saisissez un nombre, par exemple 1 200 000 ou 3,5.")
     return value
+
+
+def _optional_number(text: str) -> Decimal | None:
+    return parse_french_number(text) if (text or "").strip() else None
+
+
+def _number_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = value.normalize() if value == value.to_integral() else value
+    return format(value, "f").replace(".", ",")
 
 
 class EuroField(forms.CharField):
@@ -86,7 +107,7 @@ class VisibilityMixin:
 
 class InteractionForm(VersionedForm, VisibilityMixin, forms.Form):
     kind = forms.ChoiceField(label="Type d'échange", choices=InteractionKind.choices)
-    occurred_on = _date_field("Date")
+    occurred_on = _date_field("Date", validators=field_validators(Interaction, "occurred_on"))
     participants = forms.ModelMultipleChoiceField(
         label="Pour le territoire",
         queryset=None,
@@ -230,7 +251,9 @@ class NeedForm(RecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["resolved_on"] = _date_field("Résolu le", required=False)
+            self.fields["resolved_on"] = _date_field(
+                "Résolu le", required=False, validators=field_validators(Need, "resolved_on")
+            )
             self.initial.setdefault("resolved_on", self.instance.resolved_on)
 
 
@@ -291,7 +314,9 @@ class ActionForm(RecordForm):
 
 class LevelForm(forms.Form):
     level = forms.ChoiceField(label="Niveau d'accompagnement", choices=Level.choices)
-    changed_on = _date_field("Depuis le")
+    changed_on = _date_field(
+        "Depuis le", validators=field_validators(AccompanimentLevel, "changed_on")
+    )
     note = forms.CharField(label="Motif", max_length=255, required=False)
     visibility = forms.ChoiceField(
         label="Visibilité", choices=Visibility.explained_choices(), widget=forms.RadioSelect,
@@ -314,9 +339,36 @@ class QuestionForm(VersionedForm, forms.Form):
         help_text="Pour une question à choix : un choix par ligne.",
     )
     help_text = forms.CharField(label="Aide", max_length=300, required=False)
+    min_value = forms.CharField(
+        label="Valeur minimale",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text="Pour une réponse numérique : 0 pour un montant, un effectif ou un pourcentage.",
+    )
+    max_value = forms.CharField(
+        label="Valeur maximale",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text="Pour une réponse numérique : 100 pour un pourcentage.",
+    )
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def clean_min_value(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["min_value"])
+
+    def clean_max_value(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["max_value"])
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_value"), data.get("max_value")
+        if data.get("type") != QuestionType.NUMBER and (low is not None or high is not None):
+            self.add_error("min_value", "Seules les questions à réponse numérique ont des bornes.")
+        elif low is not None and high is not None and low > high:
+            self.add_error("max_value", "La valeur maximale est inférieure à la valeur minimale.")
+        return data
 
     @classmethod
     def initial_for(cls, question: Question) -> dict:
@@ -326,6 +378,8 @@ class QuestionForm(VersionedForm, forms.Form):
             "type": question.type,
             "choices": "\n".join(question.choices),
             "help_text": question.help_text,
+            "min_value": _number_text(question.min_value),
+            "max_value": _number_text(question.max_value),
         }
 
 

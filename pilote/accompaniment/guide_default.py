@@ -65,3 +65,10 @@ DEFAULT_QUESTIONS = [
     (Theme.INDUSTRY_OF_THE_FUTURE, "interet_diagnostic_idf", YES_NO,
      "Intéressé par un diagnostic industrie du futur ?", [], ""),
 ]  # fmt: skip
+
+# The plausible answers of the number questions: (minimum, maximum), None for no bound.
+NUMBER_BOUNDS = {
+    "effectif": (0, None),
+    "part_export": (0, 100),
+    "facture_energie": (0, None),
+}

@@ -33,6 +33,7 @@ from pilote.accompaniment.enums import (
 )
 from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.core.models import TimeStampedModel
+from pilote.core.validators import non_negative, plausible_date
 
 # --- The interview guide ------------------------------------------------------------------
 
@@ -135,6 +136,13 @@ class Question(TimeStampedModel):
     help_text = models.CharField("aide", max_length=300, blank=True)
     type = models.CharField("type de réponse", max_length=20, choices=QuestionType.choices)
     choices = models.JSONField("choix proposés", default=list, blank=True)
+    # For a number: the plausible answers (a share in % from 0 to 100, an amount from 0).
+    min_value = models.DecimalField(
+        "valeur minimale", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        "valeur maximale", max_digits=16, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "question"
@@ -184,7 +192,9 @@ class Interaction(FollowUpModel):
         related_name="interactions",
     )
     kind = models.CharField("type d'échange", max_length=20, choices=InteractionKind.choices)
-    occurred_on = models.DateField("date")
+    occurred_on = models.DateField(
+        "date", validators=[plausible_date("La date de l'échange", years_ahead=1)]
+    )
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="pour le territoire",
@@ -352,7 +362,10 @@ class Need(CompanyRecord):
     urgency = models.CharField(
         "urgence", max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM
     )
-    resolved_on = models.DateField("résolu le", null=True, blank=True)
+    resolved_on = models.DateField(
+        "résolu le", null=True, blank=True,
+        validators=[plausible_date("La date de résolution")],
+    )  # fmt: skip
 
     objects = NeedQuerySet.as_manager()
 
@@ -382,10 +395,17 @@ class Project(CompanyRecord):
     title = models.CharField("intitulé", max_length=200)
     description = models.TextField("description", blank=True)
     investment_amount = models.DecimalField(
-        "investissement (€)", max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    jobs_created = models.PositiveIntegerField("emplois créés", null=True, blank=True)
-    jobs_kept = models.PositiveIntegerField("emplois maintenus", null=True, blank=True)
+        "investissement (€)", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[non_negative("Le montant ne peut pas être négatif.")],
+    )  # fmt: skip
+    jobs_created = models.PositiveIntegerField(
+        "emplois créés", null=True, blank=True,
+        validators=[non_negative("Le nombre d'emplois ne peut pas être négatif.")],
+    )  # fmt: skip
+    jobs_kept = models.PositiveIntegerField(
+        "emplois maintenus", null=True, blank=True,
+        validators=[non_negative("Le nombre d'emplois ne peut pas être négatif.")],
+    )  # fmt: skip
     horizon = models.CharField("horizon", max_length=20, choices=Horizon.choices, blank=True)
     maturity = models.CharField(
         "maturité", max_length=20, choices=Maturity.choices, default=Maturity.IDEA
@@ -421,10 +441,21 @@ class Diagnostic(CompanyRecord):
     operator = models.CharField(
         "opérateur", max_length=200, blank=True, help_text="Par exemple : CCI, CETIM, ADEME."
     )
-    offered_on = models.DateField("proposé le")
-    accepted_on = models.DateField("accepté le", null=True, blank=True)
-    done_on = models.DateField("réalisé le", null=True, blank=True)
-    report_on = models.DateField("date du rapport", null=True, blank=True)
+    offered_on = models.DateField(
+        "proposé le", validators=[plausible_date("La date de la proposition")]
+    )
+    accepted_on = models.DateField(
+        "accepté le", null=True, blank=True,
+        validators=[plausible_date("La date d'acceptation")],
+    )  # fmt: skip
+    done_on = models.DateField(
+        "réalisé le", null=True, blank=True,
+        validators=[plausible_date("La date de réalisation")],
+    )  # fmt: skip
+    report_on = models.DateField(
+        "date du rapport", null=True, blank=True,
+        validators=[plausible_date("La date du rapport")],
+    )  # fmt: skip
     note = models.TextField("remarques", blank=True)
 
     objects = DiagnosticQuerySet.as_manager()
@@ -456,7 +487,10 @@ class Referral(CompanyRecord):
         help_text="Pour un fournisseur local ou un autre partenaire : son nom.",
     )
     subject = models.TextField("objet")
-    referred_on = models.DateField("date de la mise en relation")
+    referred_on = models.DateField(
+        "date de la mise en relation",
+        validators=[plausible_date("La date de la mise en relation")],
+    )
     outcome = models.CharField(
         "suite donnée", max_length=16, choices=ReferralOutcome.choices,
         default=ReferralOutcome.PENDING,
@@ -507,11 +541,15 @@ class Action(CompanyRecord):
         on_delete=models.SET_NULL,
         related_name="accompaniment_actions",
     )
-    due_date = models.DateField("échéance")
+    due_date = models.DateField(
+        "échéance", validators=[plausible_date("L'échéance", years_ahead=10)]
+    )
     status = models.CharField(
         "statut", max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
     )
-    done_on = models.DateField("faite le", null=True, blank=True)
+    done_on = models.DateField(
+        "faite le", null=True, blank=True, validators=[plausible_date("La date de l'action faite")]
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -561,7 +599,9 @@ class AccompanimentLevel(CompanyRecord):
     current level, the previous rows its history."""
 
     level = models.CharField("niveau d'accompagnement", max_length=16, choices=Level.choices)
-    changed_on = models.DateField("depuis le")
+    changed_on = models.DateField(
+        "depuis le", validators=[plausible_date("La date du changement de niveau")]
+    )
     note = models.CharField("motif", max_length=255, blank=True)
 
     objects = AccompanimentLevelQuerySet.as_manager()

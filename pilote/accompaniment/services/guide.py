@@ -4,6 +4,7 @@ version never changes, so a meeting keeps its questions."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from pilote.accompaniment.enums import (
     GUIDE_THEMES,
     QuestionType,
 )
-from pilote.accompaniment.guide_default import DEFAULT_QUESTIONS
+from pilote.accompaniment.guide_default import DEFAULT_QUESTIONS, NUMBER_BOUNDS
 from pilote.accompaniment.models import (
     GuideVersion,
     InterviewGuide,
@@ -25,10 +26,13 @@ from pilote.accompaniment.models import (
 )
 from pilote.accounts import access
 from pilote.core import audit, locking
+from pilote.core.money import to_cents
 
 # --- The interview guide ------------------------------------------------------------------
 
-QUESTION_FIELDS = ["theme", "text", "help_text", "type", "choices"]
+QUESTION_FIELDS = [
+    "theme", "text", "help_text", "type", "choices", "min_value", "max_value",
+]  # fmt: skip
 
 
 def _check_guide_editor(acting_user, guide: InterviewGuide) -> None:
@@ -61,6 +65,22 @@ def _clean_question(*, theme: str, text: str, type: str, choices: Iterable[str])
     return cleaned
 
 
+def _clean_bounds(*, type: str, min_value, max_value) -> tuple[Decimal | None, Decimal | None]:
+    """The plausible answers of a number question (none for other types)."""
+    if type != QuestionType.NUMBER:
+        if min_value is not None or max_value is not None:
+            raise ValidationError(
+                {"min_value": "Seules les questions à réponse numérique ont des bornes."}
+            )
+        return None, None
+    bounds = [None if v is None else to_cents(v) for v in (min_value, max_value)]
+    if None not in bounds and bounds[0] > bounds[1]:
+        raise ValidationError(
+            {"max_value": "La valeur maximale est inférieure à la valeur minimale."}
+        )
+    return bounds[0], bounds[1]
+
+
 @transaction.atomic
 def guide_install_default(*, acting_user, territory) -> InterviewGuide:
     """The territory's guide, created from the default one (version 1) if it has none.
@@ -87,6 +107,8 @@ def guide_install_default(*, acting_user, territory) -> InterviewGuide:
         Question(
             version=version, theme=theme, key=key, type=type, text=text, choices=choices,
             help_text=help_text, position=(position + 1) * 10,
+            min_value=NUMBER_BOUNDS.get(key, (None, None))[0],
+            max_value=NUMBER_BOUNDS.get(key, (None, None))[1],
         )
         for position, (theme, key, type, text, choices, help_text) in enumerate(DEFAULT_QUESTIONS)
     )  # fmt: skip
@@ -115,6 +137,7 @@ def guide_start_draft(*, acting_user, guide: InterviewGuide) -> GuideVersion:
             Question(
                 version=draft, key=q.key, theme=q.theme, position=q.position, text=q.text,
                 help_text=q.help_text, type=q.type, choices=list(q.choices),
+                min_value=q.min_value, max_value=q.max_value,
             )
             for q in current.questions.all()
         )  # fmt: skip
@@ -147,10 +170,13 @@ def question_add(
     type: str,
     choices: Iterable[str] = (),
     help_text: str = "",
+    min_value: Decimal | None = None,
+    max_value: Decimal | None = None,
 ) -> Question:
     _check_guide_editor(acting_user, version.guide)
     _check_draft(version)
     choices = _clean_question(theme=theme, text=text, type=type, choices=choices)
+    min_value, max_value = _clean_bounds(type=type, min_value=min_value, max_value=max_value)
     last = version.questions.aggregate(p=Max("position"))["p"] or 0
     question = Question.objects.create(
         version=version,
@@ -160,6 +186,8 @@ def question_add(
         help_text=help_text.strip(),
         type=type,
         choices=choices,
+        min_value=min_value,
+        max_value=max_value,
         position=last + 10,
     )
     audit.record(
@@ -188,6 +216,9 @@ def question_update(
         setattr(question, field, value)
     question.choices = _clean_question(
         theme=question.theme, text=question.text, type=question.type, choices=question.choices
+    )
+    question.min_value, question.max_value = _clean_bounds(
+        type=question.type, min_value=question.min_value, max_value=question.max_value
     )
     question.text = question.text.strip()
     question.save()

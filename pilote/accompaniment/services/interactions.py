@@ -35,6 +35,7 @@ from pilote.contacts.models import Contact
 from pilote.core import audit, locking
 from pilote.core.enums import Visibility
 from pilote.core.money import to_cents
+from pilote.core.validators import check_fields, number_between
 
 
 def _met_at(day: dt.date) -> dt.datetime:
@@ -116,6 +117,7 @@ def interaction_create(
     contacts = _check_contacts(acting_user, establishment, contacts)
     if time_spent_minutes < 0:
         raise ValidationError({"time_spent_minutes": "Le temps passé ne peut pas être négatif."})
+    check_fields(Interaction, occurred_on=occurred_on)
     interaction = Interaction.objects.create(
         establishment=establishment,
         epci=epci,
@@ -163,6 +165,8 @@ def interaction_update(
         setattr(interaction, field, value)
     if interaction.time_spent_minutes < 0:
         raise ValidationError({"time_spent_minutes": "Le temps passé ne peut pas être négatif."})
+    if "occurred_on" in changes:
+        check_fields(Interaction, occurred_on=interaction.occurred_on)
     if "participants" in changes:
         participants, interaction.with_epci = _check_participants(
             interaction.epci, changes["participants"]
@@ -234,6 +238,7 @@ def _typed_value(question: Question, value) -> dict:
                 raise ValidationError("Saisissez un nombre, par exemple 12 ou 3,5.") from exc
             if not number.is_finite() or abs(number) >= Decimal("1e14"):
                 raise ValidationError("Saisissez un nombre, par exemple 12 ou 3,5.")
+            number_between(number, question.min_value, question.max_value)
             return {**empty, "number": to_cents(number)}
         case QuestionType.SINGLE_CHOICE:
             if value not in question.choices:
