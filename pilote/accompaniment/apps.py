@@ -15,3 +15,7 @@ class AccompanimentConfig(AppConfig):
         registry.timeline_sources.append(followup.timeline_entries)
         registry.establishment_actions.append(followup.establishment_actions)
         scoring.met_sources.append(followup.met_establishments)
+        from pilote.accompaniment import search
+        from pilote.search import registry as search_registry
+
+        search_registry.register(search.source)

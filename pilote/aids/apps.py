@@ -12,3 +12,7 @@ class AidsConfig(AppConfig):
 
         registry.timeline_sources.append(followup.timeline_entries)
         registry.establishment_actions.append(followup.establishment_actions)
+        from pilote.aids import search
+        from pilote.search import registry as search_registry
+
+        search_registry.register(search.source)

@@ -11,3 +11,7 @@ class CompaniesConfig(AppConfig):
         from pilote.companies import search_index
 
         post_migrate.connect(search_index.after_migrate, sender=self)
+        from pilote.companies import search
+        from pilote.search import registry as search_registry
+
+        search_registry.register(search.source)

@@ -13,3 +13,7 @@ class ContactsConfig(AppConfig):
         registry.followed_sources.append(followup.followed_establishments)
         registry.timeline_sources.append(followup.timeline_entries)
         registry.establishment_actions.append(followup.establishment_actions)
+        from pilote.contacts import search
+        from pilote.search import registry as search_registry
+
+        search_registry.register(search.source)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from pilote.search import views
+
+app_name = "search"
+
+urlpatterns = [path("", views.results, name="results")]
