@@ -48,11 +48,74 @@ OTHER_NAF = [
 BANDS = ["NN", "00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41"]
 BAND_WEIGHTS = [14, 10, 14, 12, 10, 12, 12, 7, 4, 2, 2, 1]
 
-PREFIXES = [
-    "Ateliers", "Forges", "Établissements", "Manufacture", "Chaudronnerie", "Usinage",
-    "Mécanique", "Plasturgie", "Fonderie", "Tôlerie", "Verrerie", "Menuiserie industrielle",
-    "Transports", "Services", "Conserverie", "Tissage", "Électricité",
-]  # fmt: skip
+# What a company is called after its activity: name stems by NAF code, most specific prefix
+# first (« 25.62A », then « 25.62 », then the division « 25 »), so that a 10.51A is a
+# « Laiterie », never « Forges ».
+NAME_STEMS = {
+    "10.13": ["Salaisons", "Charcuterie industrielle"],
+    "10.51": ["Laiterie", "Fromagerie"],
+    "10.71": ["Boulangerie industrielle", "Panification"],
+    "10.89": ["Préparations alimentaires", "Ingrédients alimentaires"],
+    "11.07": ["Eaux minérales", "Boissons"],
+    "13.92": ["Textiles techniques", "Linge de maison"],
+    "14.13": ["Confection", "Vêtements professionnels"],
+    "16.23": ["Menuiserie industrielle", "Charpentes bois"],
+    "17.21": ["Cartonnerie", "Emballages carton"],
+    "18.12": ["Imprimerie", "Arts graphiques"],
+    "20.16": ["Polymères", "Résines"],
+    "20.59": ["Chimie", "Produits chimiques"],
+    "22.21": ["Extrusion plastique", "Plasturgie"],
+    "22.29": ["Injection plastique", "Plasturgie"],
+    "23.13": ["Verrerie", "Gobeleterie"],
+    "23.19": ["Verrerie technique", "Verres industriels"],
+    "23.61": ["Préfabrication béton", "Bétons"],
+    "24.10": ["Aciéries", "Sidérurgie"],
+    "24.33": ["Profilage", "Profilés à froid"],
+    "24.51": ["Fonderie", "Fonderie de fonte"],
+    "25.11": ["Charpentes métalliques", "Constructions métalliques"],
+    "25.29": ["Chaudronnerie", "Tôlerie"],
+    "25.50": ["Forges", "Estampage"],
+    "25.61": ["Traitement de surface", "Galvanisation"],
+    "25.62A": ["Décolletage", "Visserie"],
+    "25.62B": ["Mécanique de précision", "Usinage"],
+    "25.73": ["Outillage", "Outils de coupe"],
+    "26.11": ["Composants électroniques", "Électronique"],
+    "27.12": ["Tableaux électriques", "Appareillage électrique"],
+    "27.90": ["Équipements électriques", "Électrotechnique"],
+    "28.15": ["Transmissions", "Engrenages"],
+    "28.22": ["Manutention", "Levage"],
+    "28.29": ["Équipements industriels", "Machines de conditionnement"],
+    "28.41": ["Machines-outils", "Presses"],
+    "28.99": ["Machines spéciales", "Automatismes"],
+    "29.20": ["Carrosseries industrielles", "Remorques"],
+    "29.31": ["Faisceaux électriques", "Électricité automobile"],
+    "29.32": ["Équipements automobiles", "Pièces automobiles"],
+    "30.20": ["Matériel ferroviaire", "Ferroviaire"],
+    "33.11": ["Réparation métallique", "Maintenance de structures"],
+    "33.12": ["Maintenance industrielle", "Réparation de machines"],
+    "33.17": ["Maintenance ferroviaire", "Rénovation ferroviaire"],
+    "33.20": ["Installation industrielle", "Montage industriel"],
+    "35.11": ["Énergies", "Centrale solaire"],
+    "38.32": ["Recyclage", "Récupération des métaux"],
+    "41.20": ["Construction", "Bâtiment"],
+    "43.21": ["Électricité générale", "Installations électriques"],
+    "45.20": ["Garage", "Réparation automobile"],
+    "46.69": ["Fournitures industrielles", "Négoce industriel"],
+    "47.11": ["Supérette", "Épicerie"],
+    "47.24": ["Pâtisserie", "Confiserie"],
+    "49.41": ["Transports", "Transports routiers"],
+    "52.10": ["Entrepôts", "Logistique"],
+    "56.10": ["Restaurant", "Bistrot"],
+    "62.01": ["Informatique", "Logiciels"],
+    "68.20": ["Gestion immobilière", "Immobilier"],
+    "69.20": ["Cabinet comptable", "Expertise comptable"],
+    "70.22": ["Conseil", "Stratégie et conseil"],
+    "71.12": ["Bureau d'études", "Ingénierie"],
+    "77.39": ["Location de matériel", "Location d'engins"],
+    "81.21": ["Nettoyage", "Propreté"],
+    "86.21": ["Cabinet médical", "Centre médical"],
+    "96.02": ["Coiffure", "Salon de coiffure"],
+}
 FAMILIES = [
     "Lefebvre", "Dubois", "Leroy", "Lemaire", "Duhamel", "Carpentier", "Delattre", "Vasseur",
     "Dupont", "Lecomte", "Wattiez", "Deregnaucourt", "Hennebert", "Leclercq", "Bacquet",
@@ -65,6 +128,14 @@ PLACES = [
 STREETS = [("RUE", "DE LA REPUBLIQUE"), ("AV", "DU DEPUTE"), ("ZI", "DU PRALY"),
            ("RUE", "JEAN JAURES"), ("BD", "HENRI HARPIGNIES"), ("RTE", "NATIONALE"),
            ("ZA", "DE LA VALLEE"), ("RUE", "DES FORGES"), ("CHE", "DU RIVAGE")]  # fmt: skip
+
+
+def name_stems(naf: str) -> list[str]:
+    """The name stems of a company of activity `naf` (« 25.62A »), most specific first."""
+    for key in (naf, naf[:5], naf[:2]):
+        if key in NAME_STEMS:
+            return NAME_STEMS[key]
+    raise KeyError(f"Pas de nom d'entreprise pour le code NAF {naf}")
 
 
 def _communes(territory) -> list[tuple[str, str, str, int]]:
@@ -142,14 +213,15 @@ def build_rows(territory) -> tuple[list[dict], list[dict]]:
             legal_unit(siren, "", "NN", "PME", person=person, diffusion="P")
             establishment(siren, "00011", commune, naf, "NN", diffusion="P")
             continue
-        name = f"{rng.choice(PREFIXES)} {rng.choice(FAMILIES)} {rng.choice(PLACES)}".upper()
+        stem = rng.choice(name_stems(naf)).upper()
+        name = f"{stem} {rng.choice(FAMILIES).upper()} {rng.choice(PLACES).upper()}"
         legal_unit(siren, name, band, size)
         closed = rng.random() < 0.06
         establishment(siren, "00012", commune, naf, band, state="F" if closed else "A")
         if band >= "12" and band != "NN" and rng.random() < 0.25:  # a second site
             other = rng.choices(communes, weights)[0][0]
             establishment(siren, "00038", other, naf, rng.choice(["03", "11", "12"]),
-                          head=False, enseigne=f"{name.split(' ')[0]} SITE 2")  # fmt: skip
+                          head=False, enseigne=f"{stem} SITE 2")  # fmt: skip
     return etabs, units
 
 
