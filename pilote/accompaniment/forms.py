@@ -269,6 +269,13 @@ class ProjectForm(RecordForm):
             "horizon", "maturity", "visibility",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("jobs_created", "jobs_kept"):
+            self.fields[name].error_messages["min_value"] = (
+                "Le nombre d'emplois ne peut pas être négatif."
+            )
+
 
 class DiagnosticForm(RecordForm):
     class Meta:
