@@ -54,6 +54,9 @@ REINFORCED = 14  # « support au montage de dossiers » (accompagnement renforc�
 PLANNED_NEXT_WEEK = 6
 CURRENT_ACTIONS = 18  # companies whose next step is due around this week
 DAYS_BACK = 730
+# An action still open is at most this late: older ones were done (a team does not leave a
+# promised call hanging for months).
+MAX_DAYS_LATE = 35
 
 # --- What the companies of the Hainaut-Douaisis-Cambrésis say, by filière -----------------
 
@@ -358,11 +361,21 @@ COMPANY_SUMMARY = (
 )
 SUMMARIES = [
     "Visite de l'atelier avec le dirigeant. Carnet de commandes solide, mais {need}",
-    "Rencontre avec le dirigeant et le responsable de production. Projet principal : {project}.",
+    "Rencontre avec le dirigeant et le responsable de production. Projet principal : "
+    "« {project} ».",
     "Point d'étape sur le projet « {project} » : devis reçus, plan de financement en cours.",
     "Échange téléphonique : l'entreprise confirme son intérêt, documents à transmettre.",
     "Présentation des dispositifs mobilisables ; le dirigeant souhaite être accompagné.",
 ]
+
+
+def working_day(day: dt.date, *, forward: bool = False) -> dt.date:
+    """`day`, or the Friday before it (the Monday after it, `forward`) if it is a weekend."""
+    if day.weekday() < 5:
+        return day
+    if forward:
+        return day + dt.timedelta(days=7 - day.weekday())
+    return day - dt.timedelta(days=day.weekday() - 4)
 
 
 def _filiere(naf: str) -> Filiere:
@@ -435,6 +448,7 @@ class _Loader:
 
     def interaction(self, establishment, *, author, kind, day, summary, guide=False, **extra):
         self.created += 1
+        day = working_day(day, forward=day > self.today)
         return services.interaction_create(
             acting_user=author, establishment=establishment, kind=kind, occurred_on=day,
             participants=self._participants(establishment), summary=summary,
@@ -512,9 +526,9 @@ class _Loader:
             establishment, author=author, kind=InteractionKind.SITE_VISIT, day=first_day,
             guide=True, visibility=visibility,
             summary=rng.choice(SUMMARIES[:2]).format(
-                need=need_spec[1][0].lower() + need_spec[1][1:], project=project_spec[1].lower()
+                need=need_spec[1][0].lower() + need_spec[1][1:], project=project_spec[1]
             ),
-            company_summary=COMPANY_SUMMARY.format(project=project_spec[1].lower()),
+            company_summary=COMPANY_SUMMARY.format(project=project_spec[1]),
         )  # fmt: skip
         self.answers(meeting, author, establishment, filiere, project_spec[0])
         record = {"acting_user": author, "establishment": establishment, "interaction": meeting}
@@ -564,7 +578,7 @@ class _Loader:
                                  InteractionKind.VIDEO, InteractionKind.EMAIL,
                                  InteractionKind.OFFICE_HOURS]),
                 day=day, visibility=visibility,
-                summary=rng.choice(SUMMARIES[2:]).format(project=project_spec[1].lower()),
+                summary=rng.choice(SUMMARIES[2:]).format(project=project_spec[1]),
             )  # fmt: skip
         titles = rng.sample(ACTIONS, rng.randint(2, 4))
         for title in titles[:-1]:
@@ -575,14 +589,14 @@ class _Loader:
             services.level_set(
                 acting_user=author, establishment=establishment, level=Level.REINFORCED,
                 changed_on=min(first_day + dt.timedelta(days=rng.randint(20, 60)), today),
-                note=f"Montage du dossier : {project_spec[1].lower()}", interaction=meeting,
+                note=f"Montage du dossier « {project_spec[1]} »", interaction=meeting,
             )  # fmt: skip
             self.created += 1
         if n < PLANNED_NEXT_WEEK:  # a point planned next week (for the weekly digest)
             self.interaction(
                 establishment, author=author, kind=InteractionKind.PHONE,
                 day=today + dt.timedelta(days=1 + n), visibility=visibility,
-                summary=f"Point d'étape prévu sur « {project_spec[1].lower()} ».",
+                summary=f"Point d'étape prévu sur « {project_spec[1]} ».",
             )  # fmt: skip
 
     def diagnostic(self, record, first_day, project_kind):
@@ -612,13 +626,16 @@ class _Loader:
 
     def action(self, record, title, due):
         rng, today = self.rng, self.today
+        due = working_day(due, forward=True)
         owner = rng.choice([self.manager, self.agents.get(record["establishment"].epci_id)])
         action = services.action_create(
             title=title, due_date=due, owner=owner or self.manager,
             status=ActionStatus.TODO, **record,
         )  # fmt: skip
         self.created += 1
-        if due < today - dt.timedelta(days=10) and rng.random() < 0.85:
+        if due < today - dt.timedelta(days=MAX_DAYS_LATE) or (
+            due < today - dt.timedelta(days=10) and rng.random() < 0.85
+        ):
             services.action_update(
                 acting_user=record["acting_user"], action=action, status=ActionStatus.DONE,
                 done_on=due - dt.timedelta(days=rng.randint(0, 7)),

@@ -1,12 +1,15 @@
 """The accompaniment demo: the roadmap's proportions, through the services, idempotent."""
 
+import datetime as dt
 import io
+import re
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from pilote.accompaniment import demo
-from pilote.accompaniment.enums import DiagnosticKind, Level
+from pilote.accompaniment.enums import DiagnosticKind, InteractionKind, Level
 from pilote.accompaniment.models import (
     AccompanimentLevel,
     Action,
@@ -93,3 +96,38 @@ def test_it_follows_the_roadmaps_bilan_through_the_services_idempotently():
 
     assert demo.load(out=io.StringIO()) == 0
     assert AccompanimentLevel.objects.current().count() == 43
+
+
+def quoted_titles(text: str) -> list[str]:
+    return re.findall(r"« ([^»]+) »", text or "")
+
+
+@pytest.mark.parametrize("today", [dt.date(2027, 3, 14), dt.date(2027, 9, 1)])
+def test_it_reads_like_a_real_teams_follow_up(today, time_machine):
+    time_machine.move_to(dt.datetime.combine(today, dt.time(8)), tick=False)
+    demo_territory()
+    demo.load(out=io.StringIO())
+
+    # Open actions are a few days to a few weeks late, never months.
+    late = [(today - a.due_date).days for a in Action.objects.open() if a.due_date < today]
+    assert late
+    assert max(late) <= 60
+    assert not Action.objects.filter(due_date__week_day__in=[1, 7]).exists()  # weekends
+    # Meetings and calls happen on working days, the points of next week included.
+    assert not Interaction.objects.filter(occurred_on__week_day__in=[1, 7]).exists()
+    coming = Interaction.objects.filter(occurred_on__gt=today, kind=InteractionKind.PHONE)
+    assert coming.count() == demo.PLANNED_NEXT_WEEK
+    # Titles start with a capital letter, also when quoted in a summary or a note.
+    titles = [
+        *Project.objects.values_list("title", flat=True),
+        *Action.objects.values_list("title", flat=True),
+    ]
+    for text in [
+        *Interaction.objects.values_list("summary", flat=True),
+        *Interaction.objects.values_list("company_summary", flat=True),
+        *AccompanimentLevel.objects.values_list("note", flat=True),
+    ]:
+        titles += quoted_titles(text)
+    assert len(titles) > 200
+    assert [t for t in titles if not t[0].isupper()] == []
+    assert timezone.localdate() == today
