@@ -36,6 +36,15 @@ from pilote.core.htmx import is_htmx, render_list
 from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 25
+# The sortable columns of the exchanges list (`?tri=`), by their public name.
+INTERACTION_SORTS = {
+    "date": ("occurred_on",),
+    "echange": ("kind",),
+    "etablissement": ("establishment__search_text",),
+    "epci": ("epci__name",),
+    "temps": ("time_spent_minutes",),
+    "visibilite": ("visibility",),
+}
 YES_NO_CHOICES = [(forms.YES, "Oui"), (forms.NO, "Non"), ("", "Sans réponse")]
 
 
@@ -112,7 +121,8 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
     form, interactions = _filtered_interactions(request)
     return render_list(
         request, interactions, template="accompaniment/interaction_list.html",
-        results="accompaniment/_interaction_results.html", page_size=PAGE_SIZE, form=form,
+        results="accompaniment/_interaction_results.html", page_size=PAGE_SIZE,
+        sorts=INTERACTION_SORTS, default_sort="-date", form=form,
         can_record=access.can_write_on(request.user),
     )  # fmt: skip
 

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,16 @@ from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action, Interaction
 from pilote.accounts import access
 from pilote.accounts.access import get_visible_or_404
+from pilote.core.htmx import render_list
 
 PAGE_SIZE = 25
+# The sortable columns of « Mes actions » (`?tri=`), by their public name.
+ACTION_SORTS = {
+    "echeance": ("due_date",),
+    "action": ("title",),
+    "etablissement": ("establishment__search_text",),
+    "statut": ("status",),
+}
 
 OPEN, OVERDUE, ALL = "ouvertes", "en_retard", "toutes"
 STATUS_FILTERS = [
@@ -63,19 +70,20 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or {"statut": OPEN})
     mine = my_actions_queryset(request.user)
     actions = form.filter(mine, today=today).order_by("due_date", "pk")
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return render_list(
         request,
-        "accompaniment/actions.html",
-        {
-            "form": form,
-            "page": page,
-            "today": today,
-            "open_count": mine.open().count(),
-            "overdue_count": mine.overdue(today).count(),
-            "status_choices": ActionStatus.choices,
-            "can_record": access.can_write_on(request.user),
-        },
+        actions,
+        template="accompaniment/actions.html",
+        results="accompaniment/actions.html",
+        page_size=PAGE_SIZE,
+        sorts=ACTION_SORTS,
+        default_sort="echeance",
+        form=form,
+        today=today,
+        open_count=mine.open().count(),
+        overdue_count=mine.overdue(today).count(),
+        status_choices=ActionStatus.choices,
+        can_record=access.can_write_on(request.user),
     )
 
 

@@ -3,10 +3,12 @@ kinds of `kinds.RECORD_KINDS`), and the establishment's accompaniment level."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +34,7 @@ from pilote.accompaniment.views import (
 from pilote.accounts import access
 from pilote.accounts.access import get_visible_or_404
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import is_htmx, list_context
 
 
 def _kind(slug: str) -> RecordKind:
@@ -70,6 +72,33 @@ def _value(record, field: str) -> str:
     return str(value)
 
 
+# The columns of each list, to fit a 1280 px screen (the export and the record's page have
+# every field of `kind.columns`); every column sorts (`?tri=<field>`).
+LIST_COLUMNS = {
+    "project": ("title", "kind", "investment_amount", "jobs_created", "jobs_kept", "maturity"),
+    "diagnostic": ("kind", "status", "operator", "offered_on", "done_on"),
+}
+NUMBER_FIELDS = (models.DecimalField, models.IntegerField)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    css: str  # "fr-cell--right" for numbers, "pilote-truncate" for free text
+
+
+def _column(kind: RecordKind, name: str) -> Column:
+    field = kind.model._meta.get_field(name)
+    if isinstance(field, NUMBER_FIELDS):
+        css = "fr-cell--right"
+    elif isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+        css = "pilote-truncate"
+    else:
+        css = ""
+    return Column(name, str(field.verbose_name).capitalize(), css)
+
+
 def _filtered_records(request: HttpRequest, kind: RecordKind):
     territory = _territory(request)
     form = forms.RecordFilterForm(request.GET or None, territory=territory)
@@ -85,10 +114,17 @@ def _filtered_records(request: HttpRequest, kind: RecordKind):
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
     form, records = _filtered_records(request, kind)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    headers = [kind.model._meta.get_field(f).verbose_name.capitalize() for f in kind.columns]
-    rows = [(r, [_value(r, f) for f in kind.columns]) for r in page.object_list]
-    context = {"form": form, "page": page, "kind": kind, "headers": headers, "rows": rows}
+    columns = [_column(kind, name) for name in LIST_COLUMNS.get(kind.slug, kind.columns)]
+    sorts = {
+        "etablissement": ("establishment__search_text",),
+        **{column.name: (column.name,) for column in columns},
+        "visibilite": ("visibility",),
+    }
+    context = list_context(request, records, page_size=PAGE_SIZE, sorts=sorts)
+    context["rows"] = [
+        (r, [(_value(r, c.name), c.css) for c in columns]) for r in context["page"].object_list
+    ]
+    context.update(form=form, kind=kind, columns=columns)
     template = (
         "accompaniment/_record_results.html"
         if is_htmx(request)

@@ -6,6 +6,7 @@ Calendar, matching and detection are in `views_calls.py`; saved searches in
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.contrib import messages
@@ -33,6 +34,22 @@ from pilote.core.locking import StaleEdit
 from pilote.territories.models import Epci
 
 PAGE_SIZE = 30
+FAR_FUTURE = dt.date.max
+
+
+def _closing(row) -> dt.date:
+    """A catalogue row's next closing date, the schemes without one last."""
+    return row[0].next_closing() or FAR_FUTURE
+
+
+# The sortable columns of the catalogue (`?tri=`), by their public name: the catalogue is
+# a list (each scheme's status is computed), sorted by key.
+CATALOGUE_SORTS = {
+    "dispositif": lambda row: row[0].title.casefold(),
+    "porteurs": lambda row: ", ".join(row[0].carrier_names).casefold(),
+    "echelon": lambda row: row[0].get_level_display().casefold(),
+    "calendrier": _closing,
+}
 LIVE = {CallStatus.OPEN, CallStatus.UPCOMING, CallStatus.PERMANENT}
 
 
@@ -77,7 +94,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     form, rows = filtered_schemes(request)
     return render_list(
         request, rows, template="aids/list.html", results="aids/_results.html",
-        page_size=PAGE_SIZE, form=form, can_edit=perms.can_edit_catalogue(request.user),
+        page_size=PAGE_SIZE, sorts=CATALOGUE_SORTS, default_sort="dispositif", form=form,
+        can_edit=perms.can_edit_catalogue(request.user),
     )  # fmt: skip
 
 

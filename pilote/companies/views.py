@@ -26,7 +26,7 @@ from pilote.companies.registry import (
     directory_orderings,
     timeline,
 )
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import is_htmx, paginate
 from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 50
@@ -103,10 +103,14 @@ def _filtered(request: HttpRequest):
 @login_required
 def directory_view(request: HttpRequest) -> HttpResponse:
     form, qs, count, notice = _filtered(request)
-    paginator = DirectoryPaginator(qs, PAGE_SIZE)
-    if count is not None:
-        paginator.__dict__["count"] = count  # already counted (cached_property)
-    page = paginator.get_page(request.GET.get("page"))
+
+    def paginator(rows, per_page) -> DirectoryPaginator:
+        paginator = DirectoryPaginator(rows, per_page)
+        if count is not None:
+            paginator.__dict__["count"] = count  # already counted (cached_property)
+        return paginator
+
+    page = paginate(request, qs, PAGE_SIZE, paginator_class=paginator)
     query = request.GET.copy()
     query.pop("page", None)
     naf_labels = labels(e.naf_code for e in page.object_list)

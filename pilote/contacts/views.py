@@ -19,6 +19,16 @@ from pilote.core.locking import StaleEdit
 PAGE_SIZE = 25
 SOURCES = ["Salon", "Site web de l'entreprise", "Carte de visite", "Recommandation", "Annuaire"]
 
+# The sortable columns of the list (`?tri=`), by their public name.
+SORTS = {
+    "nom": ("last_name", "first_name"),
+    "fonction": ("role",),
+    "entreprise": ("company__name",),
+    "epci": ("epci__name",),
+    "visibilite": ("visibility",),
+    "activite": ("last_activity_at",),
+}
+
 
 def _filtered_contacts(request: HttpRequest):
     territory = request.territory
@@ -36,7 +46,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form, contacts = _filtered_contacts(request)
     return render_list(
         request, contacts, template="contacts/list.html", results="contacts/_results.html",
-        page_size=PAGE_SIZE, form=form, can_create=access.can_write_on(request.user),
+        page_size=PAGE_SIZE, sorts=SORTS, default_sort="nom", form=form,
+        can_create=access.can_write_on(request.user),
     )  # fmt: skip
 
 

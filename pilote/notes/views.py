@@ -16,6 +16,15 @@ from pilote.notes.models import Note
 
 PAGE_SIZE = 25
 
+# The sortable columns of the list (`?tri=`), by their public name.
+SORTS = {
+    "titre": ("title",),
+    "epci": ("epci__name",),
+    "visibilite": ("visibility",),
+    "auteur": ("author__last_name", "author__first_name"),
+    "date": ("created_at",),
+}
+
 
 def _filtered_notes(request: HttpRequest):
     territory = request.territory
@@ -33,7 +42,8 @@ def note_list(request: HttpRequest) -> HttpResponse:
     form, notes = _filtered_notes(request)
     return render_list(
         request, notes, template="notes/list.html", results="notes/_results.html",
-        page_size=PAGE_SIZE, form=form, can_create=access.can_write_on(request.user),
+        page_size=PAGE_SIZE, sorts=SORTS, default_sort="-date", form=form,
+        can_create=access.can_write_on(request.user),
     )  # fmt: skip
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from pilote.accounts.models import User
 from pilote.companies import directory
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx
+from pilote.core.htmx import is_htmx, paginate, render_list
 from pilote.core.locking import StaleEdit
 from pilote.prospecting import perms, services
 from pilote.prospecting.enums import TargetStatus
@@ -37,6 +36,17 @@ from pilote.prospecting.models import Campaign, CampaignTarget
 from pilote.prospecting.scoring import NOT_MET_MONTHS, RECENT_YEARS, Reason, Scorer, weights_for
 
 PAGE_SIZE = 50
+# The sortable columns of the campaigns list (`?tri=`), by their public name.
+CAMPAIGN_SORTS = {
+    "campagne": ("name",),
+    "epci": ("epci__name",),
+    "periode": ("starts_on", "ends_on"),
+    "responsable": ("owner__last_name", "owner__first_name"),
+    "cibles": ("n_targets",),
+    "a_contacter": ("n_to_contact",),
+    "rendez_vous": ("n_meeting_planned",),
+    "rencontrees": ("n_met",),
+}
 NEXT_TARGETS = 10
 PREVIEW_SIZE = 20
 
@@ -106,13 +116,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         .annotate(n_targets=Count("targets"), **by_status)
         .order_by(*Campaign._meta.ordering)  # an aggregate drops Meta.ordering
     )
-    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
-    template = "prospecting/_campaigns.html" if is_htmx(request) else "prospecting/list.html"
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "can_create": access.can_write_on(request.user)},
-    )
+    return render_list(
+        request, campaigns, template="prospecting/list.html",
+        results="prospecting/_campaigns.html", page_size=25, sorts=CAMPAIGN_SORTS,
+        default_sort="-periode",
+        form=form, can_create=access.can_write_on(request.user),
+    )  # fmt: skip
 
 
 @login_required
@@ -170,7 +179,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = _scored_targets(campaign, scorer)
     if status in TargetStatus.values:
         targets = targets.filter(status=status)
-    page = Paginator(targets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, targets, PAGE_SIZE)
     counts = dict(campaign.targets.values_list("status").annotate(n=Count("pk")))
     return render(
         request,
