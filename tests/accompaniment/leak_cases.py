@@ -212,7 +212,14 @@ register(
 )
 
 register(_record_case("need", "need", "Besoin", "description", NeedFactory))
-register(_record_case("project", "project", "Projet", "title", ProjectFactory))
+_project = _record_case("project", "project", "Projet", "title", ProjectFactory)
+_project.collection_urls["global search"] = lambda world: (
+    reverse("search:results") + "?type=projets&q=Projet-"
+)
+_project.sample_urls["global search, every kind"] = lambda world: (
+    reverse("search:results") + "?q=Projet-"
+)
+register(_project)
 register(_record_case("diagnostic", "diagnostic", "Diagnostic", "operator", DiagnosticFactory))
 register(
     _record_case(

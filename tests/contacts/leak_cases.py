@@ -40,8 +40,12 @@ register(
             "list": lambda world: reverse("contacts:list"),
             "search": lambda world: reverse("contacts:list") + "?q=fuite",
             "export": lambda world: reverse("contacts:export"),
+            "global search": lambda world: reverse("search:results") + "?type=contacts&q=fuite",
         },
-        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        sample_urls={
+            "dashboard": lambda world: reverse("core:home"),
+            "global search, every kind": lambda world: reverse("search:results") + "?q=fuite",
+        },
         related_urls={
             # The forms about the contact's establishment offer its contacts (a new exchange's
             # participants) or none (a new contact).

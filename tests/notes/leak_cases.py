@@ -32,8 +32,12 @@ register(
             "list": lambda world: reverse("notes:list"),
             "search": lambda world: reverse("notes:list") + "?q=Note-",
             "export": lambda world: reverse("notes:export"),
+            "global search": lambda world: reverse("search:results") + "?type=notes&q=Note-",
         },
-        sample_urls={"dashboard": lambda world: reverse("core:home")},
+        sample_urls={
+            "dashboard": lambda world: reverse("core:home"),
+            "global search, every kind": lambda world: reverse("search:results") + "?q=Note-",
+        },
         related_urls={
             "establishment": lambda note: note.establishment.get_absolute_url(),
             "new note on the establishment": lambda note: (
