@@ -11,8 +11,9 @@ from pilote.accounts.models import User
 from pilote.companies.forms import DirectoryFilterForm
 from pilote.core.enums import Visibility
 from pilote.core.locking import VersionedForm
+from pilote.core.validators import field_validators
 from pilote.prospecting.enums import TRANSITIONS, TargetStatus
-from pilote.prospecting.models import Campaign, ScoringWeights
+from pilote.prospecting.models import Campaign, CampaignTarget, ScoringWeights
 from pilote.territories.models import Commune
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,6 +87,7 @@ class TargetStatusForm(VersionedForm, forms.Form):
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMATS[0]),
         help_text="Obligatoire pour « rendez-vous fixé ».",
+        validators=field_validators(CampaignTarget, "planned_at"),
     )
     assigned_to = forms.TypedChoiceField(
         label="Suivi par", required=False, coerce=int, empty_value=None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.core.models import SecretFeed, TimeStampedModel
+from pilote.core.validators import plausible_date
 from pilote.prospecting.enums import VISIT_STATUSES, TargetStatus
 
 
@@ -76,8 +77,12 @@ class Campaign(FollowUpModel):
         related_name="+",
     )
     name = models.CharField("nom", max_length=200)
-    starts_on = models.DateField("début")
-    ends_on = models.DateField("fin")
+    starts_on = models.DateField(
+        "début", validators=[plausible_date("Le début de la campagne", years_ahead=5)]
+    )
+    ends_on = models.DateField(
+        "fin", validators=[plausible_date("La fin de la campagne", years_ahead=5)]
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="responsable",
@@ -145,7 +150,10 @@ class CampaignTarget(TimeStampedModel):
     status = models.CharField(
         "statut", max_length=20, choices=TargetStatus.choices, default=TargetStatus.TO_CONTACT
     )
-    planned_at = models.DateTimeField("rendez-vous le", null=True, blank=True)
+    planned_at = models.DateTimeField(
+        "rendez-vous le", null=True, blank=True,
+        validators=[plausible_date("La date du rendez-vous", years_ahead=1)],
+    )  # fmt: skip
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="suivi par",

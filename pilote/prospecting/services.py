@@ -14,6 +14,7 @@ from pilote.accounts import access
 from pilote.companies.enums import EstablishmentState
 from pilote.core import audit, feeds, locking
 from pilote.core.enums import Visibility
+from pilote.core.validators import check_fields
 from pilote.prospecting import perms
 from pilote.prospecting.enums import TRANSITIONS, VISIT_STATUSES, TargetStatus
 from pilote.prospecting.models import CalendarFeed, Campaign, CampaignTarget, ScoringWeights
@@ -25,7 +26,10 @@ MAX_TARGETS_PER_ADD = 500
 _UNCHANGED = object()
 
 
-def _check_period(starts_on: dt.date, ends_on: dt.date) -> None:
+def _check_period(starts_on: dt.date, ends_on: dt.date, changed=("starts_on", "ends_on")) -> None:
+    """A plausible period (each date changed), in order."""
+    dates = {"starts_on": starts_on, "ends_on": ends_on}
+    check_fields(Campaign, **{name: dates[name] for name in changed if name in dates})
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "La fin de la campagne précède son début."})
 
@@ -90,7 +94,7 @@ def campaign_update(
         if field not in CAMPAIGN_FIELDS:
             raise ValueError(f"Champ non modifiable : {field}")
         setattr(campaign, field, value)
-    _check_period(campaign.starts_on, campaign.ends_on)
+    _check_period(campaign.starts_on, campaign.ends_on, changed=changes.keys())
     if "owner" in changes or "visibility" in changes:
         _check_worker(campaign.owner, campaign, "owner", "piloter")
     campaign.save()
@@ -203,6 +207,8 @@ def target_update_status(
         )
     if status == TargetStatus.MEETING_PLANNED and planned_at is None:
         raise ValidationError({"planned_at": "Indiquez la date et l'heure du rendez-vous."})
+    if planned_at is not None and planned_at != target.planned_at:
+        check_fields(CampaignTarget, planned_at=planned_at)
     before = audit.snapshot(target, TARGET_FIELDS)
     if status in VISIT_STATUSES:
         target.planned_at = planned_at or target.planned_at
