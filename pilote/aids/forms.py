@@ -11,6 +11,7 @@ from pilote.aids.enums import CallStatus, Level, Schema, Theme
 from pilote.aids.models import AidScheme, CallWindow, SavedSearch
 from pilote.core.enums import Visibility
 from pilote.core.locking import VersionedForm
+from pilote.core.validators import field_validators
 from pilote.territories.models import Epci
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -120,8 +121,14 @@ class SchemeForm(VersionedForm, forms.Form):
     eligibilite_geographique_exclusions = forms.CharField(
         label="Zones exclues", required=False, help_text="Codes COG. " + PIPE_HELP
     )
-    date_ouverture = forms.DateField(label="Ouverture", required=False, widget=DATE)
-    date_cloture = forms.DateField(label="Clôture", required=False, widget=DATE)
+    date_ouverture = forms.DateField(
+        label="Ouverture", required=False, widget=DATE,
+        validators=field_validators(CallWindow, "opens_on"),
+    )  # fmt: skip
+    date_cloture = forms.DateField(
+        label="Clôture", required=False, widget=DATE,
+        validators=field_validators(CallWindow, "closes_on"),
+    )  # fmt: skip
     base_juridique = forms.CharField(
         label="Bases juridiques",
         required=False,

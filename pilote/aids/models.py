@@ -23,6 +23,7 @@ from django.utils import timezone
 from pilote.accounts.access import FollowUpModel, VisibleQuerySet
 from pilote.aids.enums import CLOSING_SOON_DAYS, CallStatus, Level, Schema, Theme, WindowKind
 from pilote.core.models import SecretFeed, TimeStampedModel
+from pilote.core.validators import plausible_date
 
 ALL_SECTORS = "tous secteurs d'activité"
 
@@ -204,8 +205,14 @@ class CallWindow(TimeStampedModel):
     )
     kind = models.CharField("type", max_length=10, choices=WindowKind.choices)
     label = models.CharField("libellé", max_length=120, blank=True)
-    opens_on = models.DateField("ouverture", null=True, blank=True)
-    closes_on = models.DateField("clôture", null=True, blank=True)
+    opens_on = models.DateField(
+        "ouverture", null=True, blank=True,
+        validators=[plausible_date("La date d'ouverture", years_ahead=10)],
+    )  # fmt: skip
+    closes_on = models.DateField(
+        "clôture", null=True, blank=True,
+        validators=[plausible_date("La date de clôture", years_ahead=10)],
+    )  # fmt: skip
 
     objects = CallWindowQuerySet.as_manager()
 

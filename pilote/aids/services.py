@@ -32,6 +32,7 @@ from pilote.aids.models import (
 )
 from pilote.core import audit, feeds, locking
 from pilote.core.emails import queue_email
+from pilote.core.validators import check_fields
 
 # Fields a person edits on the scheme form (the etalab ones and the team's).
 SCHEME_FIELDS = [*etalab.model_fields(Schema.PRO), "themes", "level", "is_demo"]
@@ -108,6 +109,7 @@ def scheme_delete(*, acting_user, scheme: AidScheme) -> None:
 
 
 def _check_window(opens_on, closes_on) -> None:
+    check_fields(CallWindow, opens_on=opens_on, closes_on=closes_on)
     if opens_on and closes_on and closes_on < opens_on:
         raise ValidationError({"closes_on": "La clôture précède l'ouverture."})
 
