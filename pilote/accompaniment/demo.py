@@ -413,6 +413,9 @@ def _pick(territory, rng: random.Random):
         Establishment.objects.in_territory(territory)
         .active()
         .filter(naf_section="C", interactions__isnull=True)
+        # Not the prospecting demo's visits: a past meeting would mark them « rencontré »
+        # before the visit planned this week or next.
+        .exclude(campaign_targets__planned_at__isnull=False)
         .select_related("company", "epci")
         .order_by("siret")
     )

@@ -16,6 +16,7 @@ from pilote.accounts.models import Membership, Organisation, User
 from pilote.aids.models import AidScheme, CallWindow
 from pilote.companies.models import Establishment
 from pilote.notes.models import Note
+from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.models import Campaign, CampaignTarget
 from pilote.territories.demo import HDC_EPCI_SIRENS, HDC_SLUG
 from pilote.territories.models import Commune, Epci, Territory
@@ -130,6 +131,9 @@ def test_this_weeks_visits_are_spread_over_the_week_at_office_hours(demo):
     assert len({v.date() for v in this_week}) >= min(3, open_days)
     assert len({v.time() for v in this_week}) >= min(3, open_days)
     assert all(v.weekday() < 5 and 9 <= v.hour < 17 for v in visits)
+    # A visit to come is still « rendez-vous fixé » (no earlier meeting marked it met).
+    coming = CampaignTarget.objects.visits().filter(planned_at__gt=timezone.now())
+    assert set(coming.values_list("status", flat=True)) <= {TargetStatus.MEETING_PLANNED}
 
 
 @pytest.mark.django_db
