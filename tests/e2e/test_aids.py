@@ -20,7 +20,7 @@ def call():
     scheme = AidSchemeFactory(
         title="Appel décarbonation régional",
         geo_included=["REG-32"],
-        naf_codes=["C"],
+        naf_codes=["29"],  # a precise activity: a reason to contact its establishments
         themes=["decarbonation"],
         level="regional",
     )
@@ -41,10 +41,21 @@ def test_from_the_dashboard_to_informing_the_epcis(page, login_as, browser_error
     page.get_by_role("link", name="Appel décarbonation régional").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Appel décarbonation régional")
     page.get_by_role("link", name="Entreprises concernées").click()
+    # One EPCI at a time: each has its tab with its count.
+    expect(page.get_by_text("Forges témoins e2")).to_be_visible()
+    page.get_by_role("link", name="CA du Premier — 1").click()
     expect(page.get_by_text("Forges témoins e1")).to_be_visible()
+    page.get_by_role("link", name="Informer les EPCI…").click()
+    # Nothing leaves before the preview is confirmed.
+    expect(page.get_by_text("Rien n'est envoyé avant votre confirmation")).to_be_visible()
     page.get_by_label("Message d'accompagnement").fill("À relayer auprès du club.")
-    page.get_by_role("button", name="Informer les EPCI").click()
+    page.get_by_role("button", name="Mettre à jour l'aperçu").click()
+    expect(page.get_by_text("À relayer auprès du club.").first).to_be_visible()
+    page.get_by_role("button", name="Confirmer l'envoi").click()
     expect(page.get_by_text("Courriel envoyé à")).to_be_visible()
+    # A second time, the preview says who was already informed, and nothing new is sent.
+    page.get_by_role("link", name="Informer les EPCI…").click()
+    expect(page.get_by_text("Déjà informé le").first).to_be_visible()
     browser_errors.assert_none()
 
 
