@@ -236,7 +236,7 @@ def target_update_status(
 @transaction.atomic
 def mark_met(*, meeting, at: dt.datetime, acting_user=None) -> int:
     """`meeting` (a follow-up record about an establishment, e.g. an interaction) was held at
-    `at`: the establishment's targets in campaigns still open on that day become
+    `at`: the establishment's targets in campaigns running on that day become
     « rencontré » — only in campaigns whose every reader may also see the meeting
     (`access.audience_covers`), so that a private visit never shows through a shared
     campaign. Called by the capabilities that record meetings, which have checked their own
@@ -244,7 +244,11 @@ def mark_met(*, meeting, at: dt.datetime, acting_user=None) -> int:
     establishment = meeting.establishment
     candidates = (
         CampaignTarget.objects.select_for_update(of=("self",))
-        .filter(establishment=establishment, campaign__ends_on__gte=timezone.localdate(at))
+        .filter(
+            establishment=establishment,
+            campaign__starts_on__lte=timezone.localdate(at),  # a meeting within the campaign
+            campaign__ends_on__gte=timezone.localdate(at),
+        )
         .exclude(status=TargetStatus.MET)
         .select_related("campaign")
     )

@@ -151,3 +151,20 @@ def test_editing_an_interaction_keeps_the_contacts_the_editor_cannot_see(world):
         acting_user=world.users["agent_e1"], interaction=meeting, contacts=[seen]
     )
     assert set(meeting.contacts.all()) == {hidden, seen}
+
+
+def test_a_meeting_before_a_campaign_started_does_not_mark_its_target_met(world):
+    import datetime as dt
+
+    site = site_of(world, "e1")
+    later = campaign_of(
+        world,
+        "e1",
+        "agent_e1",
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+        ends_on=timezone.localdate() + dt.timedelta(days=200),
+    )
+    target = TargetFactory(campaign=later, establishment=site)
+    _visit(world, "agent_e1", site, Visibility.EPCI)
+    target.refresh_from_db()
+    assert target.status == TargetStatus.TO_CONTACT
