@@ -129,7 +129,7 @@ def build_dataset():
                 {"nom": "Région Hauts-de-France — direction de l'économie", "roles": []},
             ],
         )
-        CallWindowFactory(scheme=scheme, label=LONG)
+        CallWindowFactory(scheme=scheme, label=LONG[:120])
     return world
 
 
