@@ -94,6 +94,10 @@ def establishment_actions(user, establishment) -> list[tuple[str, str]]:
         ("Mener un entretien", f"{url}&trame=1"),
         ("Enregistrer un échange", url),
         (
+            "Planifier une visite",
+            reverse("accompaniment:visit_plan", kwargs={"siret": establishment.siret}),
+        ),
+        (
             "Niveau d'accompagnement",
             reverse("accompaniment:establishment_level", kwargs={"siret": establishment.siret}),
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -398,3 +399,40 @@ class PublishForm(forms.Form):
 
 
 THEME_LABELS = dict(Theme.choices)
+
+
+class VisitPlanForm(forms.Form):
+    """« Planifier une visite » from an establishment page: one planned site visit, and the
+    target of the chosen campaign set to « rendez-vous fixé »."""
+
+    day = _date_field("Date", help_text="À partir de demain.")
+    time = forms.TimeField(
+        label="Heure",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
+        error_messages={"invalid": "Saisissez une heure, par exemple 14:30."},
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label="Qui",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le chef de projet TI ou des agents de l'EPCI.",
+        error_messages={"required": "Indiquez qui fera la visite."},
+    )
+    campaign = forms.ChoiceField(label="Campagne de prospection", required=False)
+
+    def __init__(self, *args, establishment, user, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaigns = {str(c.pk): c for c in campaigns}
+        self.fields["participants"].queryset = team_members(establishment.epci)
+        self.initial.setdefault("participants", [user.pk])
+        self.fields["campaign"].choices = [("", "Aucune")] + [
+            (pk, c.name) for pk, c in self.campaigns.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time"):
+            data["at"] = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
+        data["campaign"] = self.campaigns.get(data.get("campaign") or "")
+        return data

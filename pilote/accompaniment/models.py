@@ -249,6 +249,11 @@ class Interaction(FollowUpModel):
     def is_meeting(self) -> bool:
         return self.guide_version_id is not None
 
+    @property
+    def is_planned(self) -> bool:
+        """A visit still to come (dated after today): « Démarrer l'entretien » holds it."""
+        return self.occurred_on > timezone.localdate()
+
 
 class AnswerQuerySet(VisibleQuerySet):
     pass

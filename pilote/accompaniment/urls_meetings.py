@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from pilote.accompaniment import views, views_guide, views_records
+from pilote.accompaniment import views, views_guide, views_records, views_visits
 
 # URL segment of each record kind (the kind's key is the URL name's prefix).
 RECORD_PATHS = {
@@ -32,6 +32,11 @@ urlpatterns = [
         "etablissement/<str:siret>/niveau/",
         views_records.establishment_level,
         name="establishment_level",
+    ),
+    path(
+        "etablissement/<str:siret>/visite/",
+        views_visits.visit_plan,
+        name="visit_plan",
     ),
     path("trame/", views_guide.guide, name="guide"),
     path("trame/installer/", views_guide.guide_install, name="guide_install"),

@@ -171,6 +171,9 @@ register(
                 reverse("accompaniment:interaction_create")
                 + f"?etablissement={i.establishment.siret}"
             ),
+            "plan a visit": lambda i: reverse(
+                "accompaniment:visit_plan", args=[i.establishment.siret]
+            ),
         },
         post_urls={
             "edit": (lambda i: reverse("accompaniment:interaction_edit", args=[i.pk]), None),

@@ -23,6 +23,7 @@ from pilote.accompaniment.services.interactions import (
     interaction_delete,
     interaction_start_meeting,
     interaction_update,
+    visit_plan,
 )
 from pilote.accompaniment.services.records import (
     action_create,
@@ -46,5 +47,5 @@ __all__ = [
     "interaction_update", "level_set",
     "need_create", "need_update", "project_create", "project_update", "question_add",
     "question_delete", "question_move", "question_update", "record_delete", "referral_create",
-    "referral_update", "team_members",
+    "referral_update", "team_members", "visit_plan",
 ]  # fmt: skip

@@ -197,21 +197,78 @@ def interaction_update(
 
 
 @transaction.atomic
+def visit_plan(
+    *,
+    acting_user,
+    establishment,
+    at: dt.datetime,
+    participants: Iterable = (),
+    campaign=None,
+) -> Interaction:
+    """Plan a site visit of `establishment` at `at` (a day after today): ONE planned
+    interaction (kind « visite sur site », `occurred_on` in the future) and, with `campaign`
+    (a running campaign of the EPCI that targets the establishment), its target set to
+    « rendez-vous fixé » at `at`. The interaction is the meeting-to-be: started on the guide,
+    it marks the target « rencontré » once its day has come (`_after_meeting`)."""
+    from pilote.accompaniment.enums import InteractionKind
+    from pilote.prospecting.models import CampaignTarget
+    from pilote.prospecting.services import target_update_status
+
+    _check_can_record(acting_user, establishment)
+    if timezone.localdate(at) <= timezone.localdate():
+        raise ValidationError({"at": "Une visite se planifie à partir de demain."})
+    target = None
+    if campaign is not None:
+        target = CampaignTarget.objects.filter(
+            campaign=campaign, establishment=establishment
+        ).first()
+        if target is None or campaign.epci_id != establishment.epci_id:
+            raise ValidationError({"campaign": "Cette campagne ne cible pas cet établissement."})
+        if not campaign.starts_on <= timezone.localdate(at) <= campaign.ends_on:
+            raise ValidationError(
+                {"campaign": "La visite tombe hors de la période de cette campagne."}
+            )
+    interaction = interaction_create(
+        acting_user=acting_user,
+        establishment=establishment,
+        kind=InteractionKind.SITE_VISIT,
+        occurred_on=timezone.localdate(at),
+        participants=participants,
+    )
+    if target is not None:
+        target_update_status(
+            acting_user=acting_user,
+            target=target,
+            status="meeting_planned",
+            planned_at=at,
+        )
+    return interaction
+
+
+@transaction.atomic
 def interaction_start_meeting(
     *, acting_user, interaction: Interaction, guide: InterviewGuide
 ) -> Interaction:
-    """Run an interaction recorded without the guide on the guide's current version."""
+    """Run an interaction recorded without the guide on the guide's current version. A
+    planned visit (dated after today) started now is held today: its date becomes today and
+    its establishment's targets « rencontré » (`_after_meeting`)."""
     _check_can_edit(acting_user, interaction)
     if interaction.guide_version_id is not None:
         return interaction
+    before = audit.snapshot(interaction, ["guide_version", "occurred_on"])
     interaction.guide_version = _check_guide_for(guide, interaction.establishment)
-    interaction.save(update_fields=["guide_version", "updated_at"])
+    if interaction.occurred_on > timezone.localdate():
+        interaction.occurred_on = timezone.localdate()  # a planned visit started: held today
+    interaction.save(update_fields=["guide_version", "occurred_on", "updated_at"])
     audit.record(
         actor=acting_user,
         action="interaction.start_meeting",
         obj=interaction,
-        after=audit.snapshot(interaction, ["guide_version"]),
+        before=before,
+        after=audit.snapshot(interaction, ["guide_version", "occurred_on"]),
     )
+    # A planned visit started on its day is held: its targets become « rencontré ».
+    _after_meeting(acting_user, interaction)
     return interaction
 
 
