@@ -99,6 +99,13 @@ def digest_for(user, *, today: dt.date | None = None) -> Digest:
         .order_by("occurred_on", "pk")
         .distinct()
     )
+    # A visit planned from the establishment page is ONE interaction plus, with a campaign,
+    # its target « rendez-vous fixé » the same day: it is listed once, as the interaction
+    # (the meeting-to-be); the target stays on the prospecting calendar.
+    planned = {(i.establishment_id, i.occurred_on) for i in interactions}
+    visits = [
+        t for t in visits if (t.establishment_id, timezone.localdate(t.planned_at)) not in planned
+    ]
     return Digest(
         user=user,
         start=start,

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pilote.accompaniment import digest, report, services
+from pilote.accompaniment import digest, report, services, week
 from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action, Interaction
 from pilote.accounts import access
@@ -127,6 +127,24 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
         request,
         "accompaniment/digest_preview.html",
         {"digest": digest.digest_for(request.user), "days": digest.DAYS_AHEAD},
+    )
+
+
+@login_required
+@require_GET
+def my_week(request: HttpRequest) -> HttpResponse:
+    """« Ma semaine »: the visits and exchanges of the user in the next seven days (each
+    planned visit with « Démarrer l'entretien »), their overdue actions, and the sections of
+    later capabilities (`week.sections`)."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "accompaniment/my_week.html",
+        {
+            "digest": digest.digest_for(request.user, today=today),
+            "sections": week.extra_sections(request.user, today),
+            "today": today,
+        },
     )
 
 

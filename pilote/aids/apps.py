@@ -16,3 +16,7 @@ class AidsConfig(AppConfig):
         from pilote.search import registry as search_registry
 
         search_registry.register(search.source)
+        from pilote.accompaniment import week as accompaniment_week
+        from pilote.aids import week
+
+        accompaniment_week.sections.append(week.calls_closing)

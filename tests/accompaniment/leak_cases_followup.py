@@ -210,6 +210,7 @@ def _report(version: str):
 
 MY_ACTIONS = reverse("accompaniment:my_actions")
 DIGEST = reverse("accompaniment:digest_preview")
+MY_WEEK = reverse("accompaniment:my_week")
 
 FOLLOWUP_CASES = [
     LeakCase(
@@ -221,18 +222,26 @@ FOLLOWUP_CASES = [
             "mes actions, toutes": lambda world: MY_ACTIONS + "?statut=toutes",
             "récapitulatif": lambda world: DIGEST,
         },
+        # « Ma semaine » lists only the overdue ones: never another's, never an invisible one.
+        sample_urls={"ma semaine": lambda world: MY_WEEK},
     ),
     LeakCase(
         name="assigned visit (récapitulatif)",
         make=make_assigned_visits,
         marker=lambda campaign: campaign.name,
-        collection_urls={"récapitulatif": lambda world: DIGEST},
+        collection_urls={
+            "récapitulatif": lambda world: DIGEST,
+            "ma semaine": lambda world: MY_WEEK,
+        },
     ),
     LeakCase(
         name="planned interaction (récapitulatif)",
         make=make_planned_interaction,
         marker=lambda interaction: interaction.establishment.company.name,
-        collection_urls={"récapitulatif": lambda world: DIGEST},
+        collection_urls={
+            "récapitulatif": lambda world: DIGEST,
+            "ma semaine": lambda world: MY_WEEK,
+        },
     ),
     LeakCase(
         name="interaction report",

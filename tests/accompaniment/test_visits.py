@@ -150,3 +150,42 @@ class TestVisitPlanView:
         assert client.get(url).status_code == 404
         assert client.post(url, {"day": TOMORROW.isoformat(), "time": "10:00"}).status_code == 404
         assert not Interaction.objects.exists()
+
+
+class TestMyWeek:
+    def test_a_planned_visit_shows_once_with_the_start_button(self, client, login, world):
+        site = site_of(world)
+        target = TargetFactory(
+            campaign=campaign_of(world), establishment=site, assigned_to=world.users["manager"]
+        )
+        interaction = plan(world, establishment=site, campaign=target.campaign)
+        login(world.users["manager"])
+        page = client.get(reverse("accompaniment:my_week")).content.decode()
+        assert page.count(site.display_name) == 1
+        assert reverse("accompaniment:meeting", args=[interaction.pk]) in page
+        assert "Démarrer l&#x27;entretien" in page or "Démarrer l'entretien" in page
+
+    def test_another_user_does_not_see_it(self, client, login, world):
+        site = site_of(world)
+        plan(world, establishment=site)
+        login(world.users["agent_e1"])
+        page = client.get(reverse("accompaniment:my_week")).content.decode()
+        assert site.display_name not in page
+
+    def test_overdue_actions_and_closing_calls(self, client, login, world):
+        from tests.accompaniment.factories import ActionFactory
+
+        action = ActionFactory(
+            establishment=site_of(world),
+            owner=world.users["agent_e1"],
+            due_date=timezone.localdate() - dt.timedelta(days=2),
+        )
+        login(world.users["agent_e1"])
+        page = client.get(reverse("accompaniment:my_week")).content.decode()
+        assert action.title in page
+        assert "Appels qui ferment dans les 7 jours" in page
+
+    def test_it_is_linked_from_the_menu_and_the_dashboard(self, client, login, world):
+        login(world.users["agent_e1"])
+        page = client.get(reverse("core:home")).content.decode()
+        assert page.count(reverse("accompaniment:my_week")) >= 2
