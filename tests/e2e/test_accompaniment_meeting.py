@@ -187,6 +187,8 @@ def test_accompaniment_pages_pass_axe(audit_context, axe_js, login_as):
         f"/accompagnement/echanges/nouveau/?etablissement={meeting.establishment.siret}",
         f"/accompagnement/etablissement/{meeting.establishment.siret}/niveau/",
         f"/accompagnement/echanges/{meeting.pk}/supprimer/",  # the confirmation page
+        f"/accompagnement/etablissement/{meeting.establishment.siret}/visite/",
+        "/accompagnement/ma-semaine/",
     ]
     problems = [report(path, v) for path in paths if (v := audit(audit_context, axe_js, path))]
     assert not problems, "\n".join(problems)
