@@ -189,3 +189,21 @@ class TestMyWeek:
         login(world.users["agent_e1"])
         page = client.get(reverse("core:home")).content.decode()
         assert page.count(reverse("accompaniment:my_week")) >= 2
+
+
+def test_starting_a_past_exchange_on_the_guide_moves_no_target(world):
+    site = site_of(world)
+    interaction = services.interaction_create(
+        acting_user=world.users["manager"],
+        establishment=site,
+        kind=InteractionKind.SITE_VISIT,
+        occurred_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    target = TargetFactory(campaign=campaign_of(world), establishment=site)  # targeted later
+    services.interaction_start_meeting(
+        acting_user=world.users["manager"], interaction=interaction, guide=guide_of(world)
+    )
+    target.refresh_from_db()
+    interaction.refresh_from_db()
+    assert target.status == TargetStatus.TO_CONTACT
+    assert interaction.occurred_on == timezone.localdate() - dt.timedelta(days=3)

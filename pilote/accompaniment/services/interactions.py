@@ -257,7 +257,8 @@ def interaction_start_meeting(
         return interaction
     before = audit.snapshot(interaction, ["guide_version", "occurred_on"])
     interaction.guide_version = _check_guide_for(guide, interaction.establishment)
-    if interaction.occurred_on > timezone.localdate():
+    held_now = interaction.occurred_on > timezone.localdate()
+    if held_now:
         interaction.occurred_on = timezone.localdate()  # a planned visit started: held today
     interaction.save(update_fields=["guide_version", "occurred_on", "updated_at"])
     audit.record(
@@ -267,8 +268,8 @@ def interaction_start_meeting(
         before=before,
         after=audit.snapshot(interaction, ["guide_version", "occurred_on"]),
     )
-    # A planned visit started on its day is held: its targets become « rencontré ».
-    _after_meeting(acting_user, interaction)
+    if held_now:  # a past exchange already moved its targets when it was recorded
+        _after_meeting(acting_user, interaction)
     return interaction
 
 
