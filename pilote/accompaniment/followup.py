@@ -18,6 +18,7 @@ from pilote.accompaniment.models import (
 )
 from pilote.accounts import access
 from pilote.companies.registry import TimelineEntry
+from pilote.core.markdown import plain_text
 
 
 def followed_establishments(user):
@@ -43,7 +44,8 @@ def met_establishments(user, since):
 
 
 def _short(text: str, words: int = 14) -> str:
-    first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    plain = plain_text(text)  # an excerpt shows what the Markdown says, not its marks
+    first_line = plain.splitlines()[0] if plain else ""
     return Truncator(first_line).words(words)
 
 

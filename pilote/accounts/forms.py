@@ -31,7 +31,9 @@ class LoginForm(AuthenticationForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Adresse électronique de la personne invitée")
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none()
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choisissez une organisation",
     )
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
 

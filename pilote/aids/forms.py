@@ -26,7 +26,7 @@ SIZES = [
     ("GE", "Grande entreprise (GE)"),
 ]
 STATUS_CHOICES = [
-    ("", "En cours, à venir ou permanents"),
+    ("", "Ouverts ou à venir"),  # with the permanent schemes: the default view
     (CallStatus.OPEN, "Ouverts"),
     (CallStatus.UPCOMING, "À venir"),
     (CallStatus.CLOSED, "Clos"),
@@ -39,7 +39,7 @@ def carrier_choices() -> list[tuple[str, str]]:
     names = set()
     for carriers in AidScheme.objects.values_list("carriers", flat=True):
         names.update(c.get("nom", "") for c in carriers)
-    return [("", "Tous les porteurs")] + [(n, n) for n in sorted(names, key=str.lower) if n]
+    return [("", "Tous")] + [(n, n) for n in sorted(names, key=str.lower) if n]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -51,8 +51,9 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, with_status: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", "Tous les thèmes"), *Theme.choices]
-        self.fields["level"].choices = [("", "Tous les échelons"), *Level.choices]
+        # The label above each select names it: the empty choice stays short enough to fit.
+        self.fields["theme"].choices = [("", "Tous"), *Theme.choices]
+        self.fields["level"].choices = [("", "Tous"), *Level.choices]
         self.fields["carrier"].choices = carrier_choices()
         if not with_status:
             del self.fields["status"]

@@ -1,5 +1,7 @@
 """Markdown written by users, rendered then sanitised with nh3 (no script, no style)."""
 
+import html
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -22,3 +24,15 @@ def render_markdown(text: str) -> SafeString:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def plain_text(text: str) -> str:
+    """What the Markdown says, without its marks: for excerpts, titles and lists, where
+    « **Projet** » must read « Projet ». Lines are kept (a paragraph per line)."""
+    rendered = md.markdown(text or "", extensions=["tables", "sane_lists"])
+    rendered = (
+        rendered.replace("</p>", "</p>\n").replace("<br />", "\n").replace("</li>", "</li>\n")
+    )
+    stripped = nh3.clean(rendered, tags=set())
+    lines = (" ".join(line.split()) for line in html.unescape(stripped).splitlines())
+    return "\n".join(line for line in lines if line)

@@ -28,3 +28,10 @@ def test_an_empty_my_actions_page_tells_a_partner_what_it_can_expect(world, logi
     assert "pour en mener un" not in html  # a partner runs no interview
     manager = login(world.users["manager"]).get("/accompagnement/actions/").content.decode()
     assert "pour en mener un" in manager
+
+
+@pytest.mark.django_db
+def test_no_form_offers_djangos_dashes_as_its_empty_choice(world, login):
+    html = login(world.users["manager"]).get("/comptes/membres/inviter/").content.decode()
+    assert "---------" not in html
+    assert "Choisissez une organisation" in html

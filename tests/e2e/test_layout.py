@@ -164,3 +164,26 @@ def test_lists_fit_1280(new_context, login_as, browser_errors):
     ]
     problems = [problem for path in paths for problem in overflows(page, path)]
     assert not problems, "Défilement horizontal à 1280 px :\n" + "\n".join(problems)
+
+
+def test_the_catalogue_filters_show_their_whole_choice(page, login_as):
+    """Each select's chosen text fits its box (« Tous les échelor » was cut off)."""
+    world = build_world()
+    AidSchemeFactory(carriers=[{"nom": "Région Hauts-de-France"}])
+    login_as(page.context, world.users["manager"])
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/dispositifs/")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('form select')].filter(s => {
+            const probe = document.createElement('span');
+            probe.style.font = getComputedStyle(s).font;
+            probe.style.visibility = 'hidden';
+            probe.style.position = 'absolute';
+            probe.textContent = s.options[s.selectedIndex].text;
+            document.body.appendChild(probe);
+            const tooWide = probe.offsetWidth > s.clientWidth - 56;  // DSFR padding and arrow
+            probe.remove();
+            return tooWide;
+        }).map(s => s.name)"""
+    )
+    assert cut == []

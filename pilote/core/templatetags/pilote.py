@@ -6,7 +6,7 @@ from django import template
 from django.utils import numberformat
 from django.utils.safestring import SafeString
 
-from pilote.core.markdown import render_markdown
+from pilote.core.markdown import plain_text, render_markdown
 from pilote.core.money import to_cents
 
 register = template.Library()
@@ -30,6 +30,12 @@ def euros(value) -> str:
 @register.filter
 def markdown(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def plaintext(text: str) -> str:
+    """Markdown without its marks, for excerpts (« **Projet** » reads « Projet »)."""
+    return plain_text(text)
 
 
 @register.simple_tag(takes_context=True)
