@@ -1,4 +1,4 @@
-"""The leak matrix (DESIGN.md §3): every role × every follow-up URL × every visibility.
+"""The leak matrix (docs/rules.md): every role × every follow-up URL × every visibility.
 
 Each capability registers its follow-up objects in `tests/<app>/leak_cases.py`:
 
@@ -27,7 +27,7 @@ Each capability registers its follow-up objects in `tests/<app>/leak_cases.py`:
 `tests/url_map.py` declares every URL name of the project either covered here or exempted
 with a reason (tests/core/test_url_coverage.py).
 
-What "may see" means is written below from the table of DESIGN.md §3, independently of the
+What "may see" means is written below from the table of docs/rules.md, independently of the
 application code.
 """
 
@@ -106,7 +106,7 @@ _AUTHOR_ORG = {"agent_e1": "o1", "agent_e2": "o2", "manager": "cci"}
 
 
 def expected_visible(actor: str, epci: str, visibility: str, author: str) -> bool:
-    """DESIGN.md §3, spelled out for the actors of tests/world.py."""
+    """docs/rules.md, spelled out for the actors of tests/world.py."""
     if actor == "manager":  # TI manager of territory A sees all of A's follow-up
         return True
     if actor in {"agent_e1", "agent_e2"}:
