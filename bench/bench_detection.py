@@ -14,8 +14,6 @@ bench database is emptied at the end (the next benchmark loads its own rows).
 
 import os
 import random
-import statistics
-import time
 import warnings
 
 from django.conf import settings
@@ -26,19 +24,6 @@ N_ROWS = int(os.environ.get("BENCH_DETECTION_ROWS", 50_000))
 RUNS = int(os.environ.get("BENCH_DETECTION_RUNS", 30))
 TARGET_MS = 500
 SEED = 20261206
-
-
-def timed(fn) -> list[float]:
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def p50_p95(samples: list[float]) -> tuple[float, float]:
-    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 def populate():
@@ -97,6 +82,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client, override_settings
 
+    from bench import bench_directory  # its timing helpers, measured the same way
     from pilote.aids import detection
 
     manager, territory, _ = populate()
@@ -131,7 +117,9 @@ def main() -> None:
                 response = client.get(url, secure=True)  # warm-up
                 if response.status_code != 200:
                     raise RuntimeError(f"{url} : HTTP {response.status_code}")
-                p50, p95 = p50_p95(timed(lambda url=url: client.get(url, secure=True)))
+                p50, p95 = bench_directory.p50_p95(
+                    bench_directory.timed(lambda url=url: client.get(url, secure=True), RUNS)
+                )
                 base = base or p50
                 if label.startswith("détection"):
                     worst = max(worst or 0, p95)

@@ -529,9 +529,10 @@ def populate():
 # -- measures ------------------------------------------------------------------------------
 
 
-def timed(fn) -> list[float]:
+def timed(fn, runs: int | None = None) -> list[float]:
+    """Milliseconds of `runs` calls of `fn` (BENCH_RUNS by default)."""
     samples = []
-    for _ in range(RUNS):
+    for _ in range(runs or RUNS):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
