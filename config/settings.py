@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pilote.contacts",
     "pilote.accompaniment",
     "pilote.aids",
+    "pilote.applications",
     "pilote.legal",
     "pilote.search",
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("territoire/", include("pilote.territories.urls")),
     path("accompagnement/", include("pilote.accompaniment.urls")),
     path("dispositifs/", include("pilote.aids.urls")),
+    path("dossiers/", include("pilote.applications.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),
