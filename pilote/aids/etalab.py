@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pilote.aids.enums import Schema
@@ -334,10 +335,44 @@ def validate(schema: str, row: dict[str, str], *, number: int, line: int) -> Rec
         record.errors.append(
             FieldError(number, line, "eligibilite_effectif_maximal", "inférieur au minimum")
         )
+    for name, validators in date_validators().items():
+        value = record.values.get(FIELD_MAP[name])
+        if value is None:
+            continue
+        try:
+            for validator in validators:
+                validator(_local_day(value))
+        except ValidationError as exc:
+            record.errors.extend(FieldError(number, line, name, m) for m in exc.messages)
     opens, closes = record.values.get("opens_at"), record.values.get("closes_at")
     if opens and closes and closes < opens:
         record.errors.append(FieldError(number, line, "date_cloture", "avant l'ouverture"))
     return record
+
+
+@cache
+def date_validators() -> dict[str, list]:
+    """The plausible range of each date column (`core.validators`, the bounds written once):
+    the scheme form's own validators for the opening and the closing (those of
+    `CallWindow.opens_on` / `closes_on`: from 1990 to ten years ahead), and a past fact for
+    `date_mise_a_jour` (from 1990 to today)."""
+    from pilote.aids.models import CallWindow  # late: reading a file needs no model
+    from pilote.core.validators import field_validators, plausible_date
+
+    return {
+        "date_ouverture": field_validators(CallWindow, "opens_on"),
+        "date_cloture": field_validators(CallWindow, "closes_on"),
+        "date_mise_a_jour": [plausible_date("La date de mise à jour")],
+    }
+
+
+def _local_day(value: dt.datetime) -> dt.date:
+    """The local date of a moment, or its date as written when it has none (year 1 or 9999
+    with an offset overflows): out of range either way."""
+    try:
+        return timezone.localdate(value)
+    except OverflowError:
+        return value.date()
 
 
 def _dialect(sample: str) -> type[csv.Dialect]:
