@@ -15,6 +15,10 @@ class AccompanimentConfig(AppConfig):
         registry.timeline_sources.append(followup.timeline_entries)
         registry.establishment_actions.append(followup.establishment_actions)
         scoring.met_sources.append(followup.met_establishments)
+        from pilote.accompaniment import calendar_feed
+        from pilote.prospecting import ical
+
+        ical.visit_sources.append(calendar_feed.feed_visits)
         from pilote.accompaniment import search
         from pilote.search import registry as search_registry
 

@@ -52,6 +52,8 @@ OTHER_BANDS = ("11", "31", "32")
 ONE_OFF_CONTACTS = 40  # phone calls and emails that went no further
 REINFORCED = 14  # « support au montage de dossiers » (accompagnement renforcé)
 PLANNED_NEXT_WEEK = 6
+# Their times, spread over the working day.
+PLANNED_TIMES = [(9, 30), (14, 0), (11, 0), (16, 30), (8, 45), (15, 15)]
 CURRENT_ACTIONS = 18  # companies whose next step is due around this week
 DAYS_BACK = 730
 # An action still open is at most this late: older ones were done (a team does not leave a
@@ -599,6 +601,7 @@ class _Loader:
             self.interaction(
                 establishment, author=author, kind=InteractionKind.PHONE,
                 day=today + dt.timedelta(days=1 + n), visibility=visibility,
+                start_time=dt.time(*PLANNED_TIMES[n % len(PLANNED_TIMES)]),
                 summary=f"Point d'étape prévu sur « {project_spec[1]} ».",
             )  # fmt: skip
 

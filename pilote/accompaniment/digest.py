@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pilote.accompaniment.models import Action, Interaction
@@ -55,6 +56,23 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not (self.overdue or self.due or self.visits or self.interactions)
+
+    @property
+    def agenda(self) -> list[tuple[str, object]]:
+        """The interactions ("interaction") and the campaign visits ("visit") in one list,
+        by day then time (an interaction without a time first in its day)."""
+
+        def key(item):
+            kind, obj = item
+            if kind == "visit":
+                at = timezone.localtime(obj.planned_at)
+                return (at.date(), 1, at.time(), obj.pk)
+            has_time = obj.start_time is not None
+            return (obj.occurred_on, int(has_time), obj.start_time or dt.time.min, obj.pk)
+
+        items = [("interaction", i) for i in self.interactions]
+        items += [("visit", t) for t in self.visits]
+        return sorted(items, key=key)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -96,7 +114,7 @@ def digest_for(user, *, today: dt.date | None = None) -> Digest:
         Interaction.objects.visible_to(user)
         .filter(participants=user, occurred_on__gte=start, occurred_on__lte=end)
         .select_related("establishment__company", "epci")
-        .order_by("occurred_on", "pk")
+        .order_by("occurred_on", F("start_time").asc(nulls_first=True), "pk")
         .distinct()
     )
     # A visit planned from the establishment page is ONE interaction plus, with a campaign,

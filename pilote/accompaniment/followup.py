@@ -57,7 +57,10 @@ def timeline_entries(user, establishment) -> list[TimelineEntry]:
             title += " — entretien sur la trame"
         if i.summary:
             title += f" : {_short(i.summary)}"
-        entries.append(TimelineEntry(i.occurred_on, "Échange", title, i.get_absolute_url()))
+        detail = ""
+        if i.start_time is not None:  # a visit or rendez-vous at a known time
+            detail = f"{'prévu à' if i.is_planned else 'à'} {i.start_time:%H:%M}"
+        entries.append(TimelineEntry(i.occurred_on, "Échange", title, i.get_absolute_url(), detail))
     for n in Need.objects.visible_to(user).filter(establishment=establishment):
         title = f"{n.get_theme_display()} : {_short(n.description)}"
         detail = f"urgence {n.get_urgency_display().lower()}"

@@ -47,6 +47,17 @@ def _date_field(label: str, *, required: bool = True, **kwargs) -> forms.DateFie
     )
 
 
+def _time_field(label: str, *, required: bool = True, **kwargs) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%Hh%M", "%H h %M", "%Hh", "%H:%M:%S"],
+        error_messages={"invalid": "Saisissez une heure, par exemple 14:30."},
+        **kwargs,
+    )
+
+
 def parse_french_number(text: str) -> Decimal:
     """« 1 200 000,50 », « 1200000.5 », « 1,2 M€ » is not accepted: digits only."""
     cleaned = (text or "").replace("€", "").replace("\u202f", "").replace("\xa0", "")
@@ -109,6 +120,11 @@ class VisibilityMixin:
 class InteractionForm(VersionedForm, VisibilityMixin, forms.Form):
     kind = forms.ChoiceField(label="Type d'échange", choices=InteractionKind.choices)
     occurred_on = _date_field("Date", validators=field_validators(Interaction, "occurred_on"))
+    start_time = _time_field(
+        "Heure",
+        required=False,
+        help_text="Facultative : l'heure d'une visite ou d'un rendez-vous, par exemple 14:30.",
+    )
     participants = forms.ModelMultipleChoiceField(
         label="Pour le territoire",
         queryset=None,
@@ -166,6 +182,14 @@ class InteractionForm(VersionedForm, VisibilityMixin, forms.Form):
             del self.fields["use_guide"]
         self.initial.setdefault("occurred_on", timezone.localdate())
         self.initial.setdefault("participants", [user.pk])
+
+    def refuse(self, stale) -> None:
+        super().refuse(stale)
+        # The stored time read as a time (`locking` shows any date-like value as a date).
+        if "start_time" in self.errors and stale.current.start_time is not None:
+            self.errors["start_time"] = self.error_class(
+                [f"Valeur enregistrée : « {stale.current.start_time:%H:%M} »."]
+            )
 
 
 class InteractionFilterForm(FollowUpFilterForm):
@@ -406,12 +430,7 @@ class VisitPlanForm(forms.Form):
     target of the chosen campaign set to « rendez-vous fixé »."""
 
     day = _date_field("Date", help_text="À partir de demain.")
-    time = forms.TimeField(
-        label="Heure",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
-        error_messages={"invalid": "Saisissez une heure, par exemple 14:30."},
-    )
+    time = _time_field("Heure")
     participants = forms.ModelMultipleChoiceField(
         label="Qui",
         queryset=None,

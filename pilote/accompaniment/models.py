@@ -9,6 +9,8 @@ the territory's shared method, not follow-up: every member reads it, the TI mana
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Sum
@@ -195,6 +197,9 @@ class Interaction(FollowUpModel):
     occurred_on = models.DateField(
         "date", validators=[plausible_date("La date de l'échange", years_ahead=1)]
     )
+    # The local time (Europe/Paris) of a visit or rendez-vous, when one was set: a planned
+    # visit keeps it here, with or without a prospecting campaign.
+    start_time = models.TimeField("heure", null=True, blank=True)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="pour le territoire",
@@ -248,6 +253,13 @@ class Interaction(FollowUpModel):
     @property
     def is_meeting(self) -> bool:
         return self.guide_version_id is not None
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """The moment it starts (aware, in the site's time zone), if its time is known."""
+        if self.start_time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.occurred_on, self.start_time))
 
     @property
     def is_planned(self) -> bool:

@@ -239,6 +239,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "kind": interaction.kind,
         "occurred_on": interaction.occurred_on,
+        "start_time": interaction.start_time,
         "participants": list(interaction.participants.values_list("pk", flat=True)),
         "contacts": list(
             interaction.contacts.visible_to(request.user).values_list("pk", flat=True)

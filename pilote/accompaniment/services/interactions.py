@@ -38,10 +38,10 @@ from pilote.core.money import to_cents
 from pilote.core.validators import check_fields, number_between
 
 
-def _met_at(day: dt.date) -> dt.datetime:
+def _met_at(day: dt.date, time: dt.time | None = None) -> dt.datetime:
     if day == timezone.localdate():
         return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    return timezone.make_aware(dt.datetime.combine(day, time or dt.time(12)))
 
 
 def _after_meeting(acting_user, interaction: Interaction) -> None:
@@ -51,7 +51,11 @@ def _after_meeting(acting_user, interaction: Interaction) -> None:
 
     if interaction.kind not in MEETING_KINDS or interaction.occurred_on > timezone.localdate():
         return  # a planned meeting is not a meeting yet (the score counts it once held)
-    mark_met(meeting=interaction, at=_met_at(interaction.occurred_on), acting_user=acting_user)
+    mark_met(
+        meeting=interaction,
+        at=_met_at(interaction.occurred_on, interaction.start_time),
+        acting_user=acting_user,
+    )
     # A level the author cannot see says nothing to them: the meeting files its own.
     levels = AccompanimentLevel.objects.filter(establishment=interaction.establishment)
     if acting_user is not None:
@@ -70,8 +74,8 @@ def _after_meeting(acting_user, interaction: Interaction) -> None:
 # --- Interactions ----------------------------------------------------------------------------
 
 INTERACTION_FIELDS = [
-    "kind", "occurred_on", "summary", "company_summary", "time_spent_minutes", "visibility",
-    "with_epci", "guide_version",
+    "kind", "occurred_on", "start_time", "summary", "company_summary", "time_spent_minutes",
+    "visibility", "with_epci", "guide_version",
 ]  # fmt: skip
 
 
@@ -100,6 +104,7 @@ def interaction_create(
     establishment,
     kind: str,
     occurred_on: dt.date,
+    start_time: dt.time | None = None,
     participants: Iterable = (),
     contacts: Iterable = (),
     summary: str = "",
@@ -109,8 +114,9 @@ def interaction_create(
     guide: InterviewGuide | None = None,
 ) -> Interaction:
     """Record an interaction with `establishment`; with `guide`, a meeting run on its current
-    version. A meeting-like kind (visit, meeting, visio, office hours, event) moves the
-    establishment's prospecting targets to « rencontré »."""
+    version. `start_time`: its local time, if known (a visit or rendez-vous). A meeting-like
+    kind (visit, meeting, visio, office hours, event) moves the establishment's prospecting
+    targets to « rencontré »."""
     _check_can_record(acting_user, establishment)
     epci = establishment.epci
     participants, with_epci = _check_participants(epci, participants)
@@ -123,6 +129,7 @@ def interaction_create(
         epci=epci,
         kind=kind,
         occurred_on=occurred_on,
+        start_time=start_time,
         summary=summary,
         company_summary=company_summary,
         time_spent_minutes=time_spent_minutes,
@@ -148,12 +155,14 @@ def interaction_create(
 def interaction_update(
     *, acting_user, interaction: Interaction, version: str | None = None, **changes
 ) -> Interaction:
-    """Change kind, date, participants, contacts, summaries, time spent or visibility. The
+    """Change kind, date, time (`start_time`, None: no time), participants, contacts,
+    summaries, time spent or visibility. The
     answers follow the meeting's visibility. `version`: the one the edit form was read at
     (`core.locking`)."""
     interaction = locking.lock(interaction, version)
     editable = {
-        "kind", "occurred_on", "summary", "company_summary", "time_spent_minutes", "visibility"
+        "kind", "occurred_on", "start_time", "summary", "company_summary", "time_spent_minutes",
+        "visibility",
     }  # fmt: skip
     _check_can_edit(acting_user, interaction)
     before = _interaction_snapshot(interaction)
@@ -206,10 +215,11 @@ def visit_plan(
     campaign=None,
 ) -> Interaction:
     """Plan a site visit of `establishment` at `at` (a day after today): ONE planned
-    interaction (kind « visite sur site », `occurred_on` in the future) and, with `campaign`
-    (a running campaign of the EPCI that targets the establishment), its target set to
-    « rendez-vous fixé » at `at`. The interaction is the meeting-to-be: started on the guide,
-    it marks the target « rencontré » once its day has come (`_after_meeting`)."""
+    interaction (kind « visite sur site », `occurred_on` the local day of `at` and
+    `start_time` its local time, campaign or not) and, with `campaign` (a running campaign
+    of the EPCI that targets the establishment), its target set to « rendez-vous fixé » at
+    `at`. The interaction is the meeting-to-be: started on the guide, it marks the target
+    « rencontré » once its day has come (`_after_meeting`)."""
     from pilote.accompaniment.enums import InteractionKind
     from pilote.prospecting.models import CampaignTarget
     from pilote.prospecting.services import target_update_status
@@ -233,6 +243,7 @@ def visit_plan(
         establishment=establishment,
         kind=InteractionKind.SITE_VISIT,
         occurred_on=timezone.localdate(at),
+        start_time=timezone.localtime(at).time().replace(second=0, microsecond=0),
         participants=participants,
     )
     if target is not None:
@@ -251,22 +262,30 @@ def interaction_start_meeting(
 ) -> Interaction:
     """Run an interaction recorded without the guide on the guide's current version. A
     planned visit (dated after today) started now is held today: its date becomes today and
-    its establishment's targets « rencontré » (`_after_meeting`)."""
+    its establishment's targets « rencontré » (`_after_meeting`).
+
+    Its time: an interaction started on its own day keeps its `start_time` (the visit
+    planned this morning at 14:30 is the one held at 14:30). A planned visit started on an
+    earlier day loses it: the time was that of the other day, and the moment the guide is
+    opened says nothing sure of when the meeting began (the time can be entered again on
+    the interaction's form)."""
     _check_can_edit(acting_user, interaction)
     if interaction.guide_version_id is not None:
         return interaction
-    before = audit.snapshot(interaction, ["guide_version", "occurred_on"])
+    fields = ["guide_version", "occurred_on", "start_time"]
+    before = audit.snapshot(interaction, fields)
     interaction.guide_version = _check_guide_for(guide, interaction.establishment)
     held_now = interaction.occurred_on > timezone.localdate()
     if held_now:
         interaction.occurred_on = timezone.localdate()  # a planned visit started: held today
-    interaction.save(update_fields=["guide_version", "occurred_on", "updated_at"])
+        interaction.start_time = None  # the planned time was that of another day
+    interaction.save(update_fields=[*fields, "updated_at"])
     audit.record(
         actor=acting_user,
         action="interaction.start_meeting",
         obj=interaction,
         before=before,
-        after=audit.snapshot(interaction, ["guide_version", "occurred_on"]),
+        after=audit.snapshot(interaction, fields),
     )
     if held_now:  # a past exchange already moved its targets when it was recorded
         _after_meeting(acting_user, interaction)
