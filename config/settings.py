@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pilote.accompaniment",
     "pilote.aids",
     "pilote.applications",
+    "pilote.indicators",
     "pilote.legal",
     "pilote.search",
 ]
