@@ -69,7 +69,7 @@ class LightModelChoiceField(forms.ModelChoiceField):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label="Nom, SIRET ou SIREN", required=False)
+    q = forms.CharField(label="Nom, SIRET, SIREN ou commune", required=False)
     epci = forms.ModelChoiceField(
         label="EPCI",
         queryset=Epci.objects.none(),

@@ -1,8 +1,11 @@
 """The establishments' source for the global search (pilote.search), registered in ready():
 the current territory's establishments by name or SIRET (`Establishment.objects.search`, the
-FTS / pg_trgm index), or by commune."""
+FTS / pg_trgm index), or by commune — `directory.matching`, as the directory's `q`, so « voir
+tout » (the directory, `?q=…&state=all`) lists exactly what was found. In name order, those
+without a public name (non-diffusible sole traders) last, as in the directory."""
 
-from pilote.companies.models import Establishment, normalise
+from pilote.companies import directory
+from pilote.companies.models import Establishment
 from pilote.search.registry import Hit, SearchSource
 
 
@@ -11,18 +14,8 @@ def find(request, text):
     if territory is None:
         return Establishment.objects.none()
     epci_ids = list(territory.epcis.values_list("pk", flat=True))
-    base = Establishment.objects.filter(epci_id__in=epci_ids)
-    found = base.search(text)
-    wanted = normalise(text)
-    if wanted and not wanted.replace(" ", "").isdigit():
-        communes = [
-            code
-            for code, name in territory.communes.values_list("pk", "name")
-            if wanted in normalise(name)
-        ]
-        if communes:
-            found = found | base.filter(commune_id__in=communes)
-    return found.select_related("company", "commune").order_by("search_text", "pk")
+    found = directory.matching(Establishment.objects.filter(epci_id__in=epci_ids), territory, text)
+    return directory.by_name(found.select_related("company", "commune"), "pk")
 
 
 def hit(establishment: Establishment) -> Hit:

@@ -1,10 +1,11 @@
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -60,15 +61,70 @@ class DirectoryPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if directory.sorted_by_name(self.object_list):  # those without a public name last
+            total = None if self.capped else self.count
+            rows = directory.page_by_name(self.object_list, bottom, self.per_page, total)
+            return self._get_page(rows, number, self)
         ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
         rows = directory.with_display(self.object_list.filter(pk__in=ids))
         return self._get_page(rows, number, self)
+
+
+# The columns that sort, by their `sort=` value (the « Trier par » choices, one direction
+# each, as their indexes serve them) and that direction.
+SORTED_COLUMNS = {
+    "name": "ascending",
+    "commune": "ascending",
+    "-headcount": "descending",
+    "-created": "descending",
+    "-score": "descending",
+}
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    """A column header's link (for `includes/sort_header.html`): the same filters, sorted by
+    this column, back to page 1; `aria_sort` set on the column the list is sorted by."""
+
+    url: str
+    aria_sort: str
+    direction: str
+
+    @property
+    def next_label(self) -> str:
+        return "croissant" if self.direction == "ascending" else "décroissant"
+
+
+def sort_headers(data, current: str) -> dict[str, SortHeader]:
+    """Each sortable column's header, by its sort value without the `-` (`sort.headcount`)."""
+    headers = {}
+    for key, direction in SORTED_COLUMNS.items():
+        query = QueryDict(mutable=True)
+        for name, values in data.lists():
+            if name not in {"page", "sort"}:
+                query.setlist(name, values)
+        query["sort"] = key
+        aria_sort = direction if key == current else ""
+        headers[key.lstrip("-")] = SortHeader(f"?{query.urlencode()}", aria_sort, direction)
+    return headers
 
 
 def _territory(request: HttpRequest):
     if request.territory is None:
         raise Http404("Aucun territoire n'est associé à votre compte.")
     return request.territory
+
+
+def _data(request: HttpRequest) -> QueryDict:
+    """The filters asked for: the defaults when the query holds none (a page number alone,
+    from the pagination of the default list, keeps them)."""
+    if set(request.GET) - {"page"}:
+        return request.GET
+    data = QueryDict(mutable=True)
+    data.update(directory.DEFAULTS)
+    if "page" in request.GET:
+        data["page"] = request.GET["page"]
+    return data
 
 
 def _filtered(request: HttpRequest):
@@ -79,8 +135,7 @@ def _filtered(request: HttpRequest):
     sorted by name instead, and the notice says to narrow the filters.
     """
     territory = _territory(request)
-    data = request.GET if request.GET else directory.DEFAULTS
-    form = DirectoryFilterForm(data, territory=territory)
+    form = DirectoryFilterForm(_data(request), territory=territory)
     filters = form.cleaned_data if form.is_valid() else dict(directory.DEFAULTS)
     qs = directory.establishments(territory, request.user, filters)
     count, notice = None, ""
@@ -114,6 +169,8 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     naf_labels = labels(e.naf_code for e in page.object_list)
+    sorted_by_score = not notice and form.is_valid() and form.cleaned_data.get("sort") == "-score"
+    current = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
     template = (
         "companies/_directory_results.html" if is_htmx(request) else "companies/directory.html"
     )
@@ -128,9 +185,8 @@ def directory_view(request: HttpRequest) -> HttpResponse:
             "count_cap": COUNT_CAP,
             "sort_notice": notice,
             "directory_actions": directory_actions_for(request.user),
-            "sorted_by_score": not notice
-            and form.is_valid()
-            and form.cleaned_data.get("sort") == "-score",
+            "sorted_by_score": sorted_by_score,
+            "sort": sort_headers(form.data, "name" if notice else current),
         },
     )
 

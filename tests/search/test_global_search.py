@@ -190,3 +190,36 @@ def test_the_header_search_is_absent_for_anonymous_visitors(client):
     assert "fr-search-bar" not in html
     assert "recherche-globale" not in html
     assert client.get(URL + "?q=x").status_code == 302
+
+
+@pytest.mark.django_db
+def test_voir_tout_lists_an_establishment_found_by_its_commune_only(world, login):
+    commune = CommuneFactory(name="Saint-Zénobe-lès-Forges", epci=world.epcis["e1"])
+    by_commune = EstablishmentFactory(
+        epci=world.epcis["e1"], commune=commune, company=CompanyFactory(name="Tôlerie Martin"),
+        naf_section="G", state="F",
+    )  # fmt: skip
+    by_name = EstablishmentFactory(
+        epci=world.epcis["e2"], company=CompanyFactory(name="Zénobe Mécanique")
+    )
+    EstablishmentFactory(epci=world.epcis["e1"], company=CompanyFactory(name="Autre Usine"))
+    client = login(world.users["manager"])
+    html = _search(client, "zénobe")
+    assert "Établissements (2)" in html
+    link = re.search(r'href="(/entreprises/\?[^"]*)"', html).group(1).replace("&amp;", "&")
+    # « voir tout » (the directory, every state, no industrial scope) lists the same two
+    listed = client.get(link).context["page"].object_list
+    assert {e.pk for e in listed} == {by_commune.pk, by_name.pk}
+
+
+@pytest.mark.django_db
+def test_establishments_without_a_public_name_are_listed_last(world, login):
+    commune = CommuneFactory(name="Quérénaing", epci=world.epcis["e1"])
+    hidden = CompanyFactory(name=None, is_person=True, diffusion="P")
+    for company in [hidden, CompanyFactory(name="Zingueurs Réunis"), CompanyFactory(name="Acier")]:
+        EstablishmentFactory(epci=world.epcis["e1"], commune=commune, company=company)
+    html = _search(login(world.users["manager"]), "querenaing")
+    titles = re.findall(
+        r"(Acier|Zingueurs Réunis|Entrepreneur individuel \(non diffusible\))", html
+    )
+    assert titles == ["Acier", "Zingueurs Réunis", "Entrepreneur individuel (non diffusible)"]
