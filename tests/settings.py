@@ -1,5 +1,8 @@
 """Test settings: the real settings, minus what only makes sense behind HTTPS."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings import *  # noqa: F403
 
 DEBUG = False
@@ -17,3 +20,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SITE_URL = "http://testserver"
+
+# Uploaded files (application documents) go to a throw-away folder, never the checkout's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pilote-test-media-"))

@@ -94,4 +94,8 @@ EXEMPT: dict[str, str] = {
     "aids:inform": "a territory action on a public scheme, not on one record: only the TI "
     "manager (404 to others), each EPCI sent only its own establishments "
     "(tests/aids/test_detection.py); the dispatches it writes are the aid_dispatch case",
+    # Applications: the import of a tracking spreadsheet.
+    "applications:import": "a territory action, not on one record: TI managers of the current "
+    "territory only, 404 to others (tests/applications/test_import_page.py); the applications "
+    "it writes are the application case",
 }

@@ -35,6 +35,7 @@ SHARED_WORK = {
     "referral",
     "action",
     "accompanimentlevel",
+    "application",
 }
 _ORG = {"agent_e1": "o1", "agent_e2": "o2", "manager": "cci"}
 

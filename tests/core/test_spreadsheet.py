@@ -24,6 +24,7 @@ from tests.accompaniment.factories import (
     written_by,
 )
 from tests.aids.factories import AidSchemeFactory, CallWindowFactory
+from tests.applications.factories import ApplicationFactory
 from tests.contacts.factories import ContactFactory
 from tests.factories import CompanyFactory, EstablishmentFactory, NoteFactory
 from tests.prospecting.factories import TargetFactory, campaign_of
@@ -118,6 +119,7 @@ def dangerous(world):
         title=NAME, promise="-2+3", geo_included=["REG-32"], naf_codes=["C"]
     )  # fmt: skip
     CallWindowFactory(scheme=scheme)
+    ApplicationFactory(establishment=site, title="=HYPERLINK(1)", **by)
     return {"campaign": campaign, "scheme": scheme}
 
 
@@ -137,6 +139,7 @@ EXPORTS = {
 XLSX_EXPORTS = {
     "companies:export": {"fmt": "xlsx"},
     "aids:detection_export": {"pk": "scheme"},
+    "applications:export": {},
 }
 
 

@@ -59,3 +59,14 @@ def history_url(obj) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def duration(minutes) -> str:
+    """90 → « 1 h 30 », 45 → « 45 min », 120 → « 2 h » (time spent, French style)."""
+    if minutes in (None, ""):
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest}\xa0min"
+    return f"{hours}\xa0h\xa0{rest:02d}" if rest else f"{hours}\xa0h"
