@@ -11,6 +11,8 @@ is a deliberate choice: the refused form carries the new version.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db import models
 from django.utils import timezone
@@ -65,7 +67,15 @@ def _display(form: forms.Form, name: str, value) -> str:
         return ", ".join(str(v) for v in value) or "vide"
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(value, value))
-    if hasattr(value, "strftime"):
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d/%m/%Y %H:%M")
+        )
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
 

@@ -346,3 +346,19 @@ def test_a_refused_form_never_names_a_contact_the_editor_cannot_see(world, login
     assert "Invisiblenom" not in page
     meeting.refresh_from_db()
     assert set(meeting.contacts.all()) == {hidden, seen}
+
+
+def test_the_refusal_shows_times_as_times_and_dates_as_dates():
+    import datetime as dt
+
+    from django import forms as django_forms
+
+    from pilote.core.locking import _display
+
+    class Form(django_forms.Form):
+        at = django_forms.TimeField()
+        day = django_forms.DateField()
+
+    form = Form()
+    assert _display(form, "at", dt.time(15, 0)) == "15:00"
+    assert _display(form, "day", dt.date(2026, 12, 7)) == "07/12/2026"
