@@ -55,18 +55,10 @@ def territory_epci_ids(territory) -> list[str]:
     return list(territory.epcis.values_list("siren", flat=True))
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The first instant after `day` in the site's time zone (Europe/Paris)."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-
-
-def live_facts(
-    territory, reader=None, *, recorded_until: dt.date | None = None, today: dt.date | None = None
-) -> list[Fact]:
+def live_facts(territory, reader=None, *, today: dt.date | None = None) -> list[Fact]:
     """The facts of `territory`'s follow-up records that `reader` may see (None: the
-    operator, every record of the territory). With `recorded_until`, only the records
-    created on or before that day (Europe/Paris). A visit dated after `today` is planned,
-    not held: it is left out."""
+    operator, every record of the territory). A visit dated after `today` is planned, not
+    held: it is left out."""
     epci_ids = territory_epci_ids(territory)
     today = today or timezone.localdate()
 
@@ -74,8 +66,6 @@ def live_facts(
         queryset = model.objects.filter(epci_id__in=epci_ids)
         if reader is not None:
             queryset = queryset.visible_to(reader)
-        if recorded_until is not None:
-            queryset = queryset.filter(created_at__lt=end_of_day(recorded_until))
         if extra is not None:
             queryset = queryset.filter(extra)
         return queryset.order_by().values_list("pk", *ACCESS, *fields).iterator(chunk_size=5000)

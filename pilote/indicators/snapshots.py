@@ -66,10 +66,11 @@ def plan(territory, month: dt.date, *, reason: str = "", today: dt.date | None =
             f"{timezone.localtime(previous.created_at):%d/%m/%Y à %H:%M}). Une correction "
             "crée une nouvelle version : donnez-en le motif."
         )
-    # Version 1: the records as recorded at the end of the month; a correction: today's.
-    recorded_until = as_of if previous is None else None
+    # Every version freezes what is known when it is made (the records of today), each at its
+    # state at the month's end: version 1 made on the 1st holds what was recorded by then;
+    # a month frozen later (history entered afterwards, an imported spreadsheet) holds it.
     facts = []
-    for fact in live_facts(territory, None, recorded_until=recorded_until, today=as_of):
+    for fact in live_facts(territory, None, today=as_of):
         fact = state_at(fact, as_of)
         if fact is not None:
             facts.append(fact)
