@@ -36,6 +36,7 @@ urlpatterns = [
     path("accompagnement/", include("pilote.accompaniment.urls")),
     path("dispositifs/", include("pilote.aids.urls")),
     path("dossiers/", include("pilote.applications.urls")),
+    path("programme/", include("pilote.indicators.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),

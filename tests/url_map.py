@@ -98,4 +98,9 @@ EXEMPT: dict[str, str] = {
     "applications:import": "a territory action, not on one record: TI managers of the current "
     "territory only, 404 to others (tests/applications/test_import_page.py); the applications "
     "it writes are the application case",
+    # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
+    "indicators:dashboard": "figures computed through visible_to(reader): tests/indicators/",
+    "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
+    "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
+    "indicators:bilan_xlsx": "figures computed through visible_to(reader): tests/indicators/",
 }
