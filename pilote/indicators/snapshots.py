@@ -1,11 +1,11 @@
 """Freezing a month's indicators (docs/indicators.md#snapshots).
 
 `freeze(territory, month, acting_user=None, reason="")` freezes the facts of `month` as of
-its last day into a new `Snapshot` version: version 1 holds the records as they were at the
-end of the month (created on or before its last day, each at its state then); a correction
-(version n+1, with its reason) is frozen again from today's records, each still at its
-state at the month's end, so that late entries and fixes are taken in. The figures of a
-frozen month never move afterwards; every version stays readable, the latest is read.
+its last day into a new `Snapshot` version: the records known when it is made, each at its
+state at the month's end (the monthly cron makes version 1 on the 1st). A correction
+(version n+1, with its reason) is frozen again from the records of its day, so that late
+entries and fixes are taken in. The figures of a frozen month never move afterwards; every
+version stays readable, the latest is read.
 """
 
 from __future__ import annotations
