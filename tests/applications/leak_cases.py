@@ -90,7 +90,7 @@ register(
                     "status": "refuse",
                     "effective_on": _today(),
                     "reason": "Décision du comité",
-                },  # fmt: skip
+                },
             ),
             "delete": (lambda a: reverse("applications:delete", args=[a.pk]), None),
             "payment": (
@@ -102,7 +102,7 @@ register(
                 lambda a, form: {
                     "kind": "autre",
                     "upload": SimpleUploadedFile("note.txt", b"Compte rendu"),
-                },  # fmt: skip
+                },
             ),
             "time": (
                 lambda a: reverse("applications:time_add", args=[a.pk]),
@@ -123,7 +123,7 @@ register(
             "delete": (
                 lambda d: reverse("applications:document_delete", args=[d.pk]),
                 lambda d, form: {},
-            ),  # fmt: skip
+            ),
         },
     )
 )
@@ -138,7 +138,7 @@ register(
             "delete": (
                 lambda p: reverse("applications:payment_delete", args=[p.pk]),
                 lambda p, form: {},
-            ),  # fmt: skip
+            ),
         },
     )
 )

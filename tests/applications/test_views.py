@@ -61,7 +61,10 @@ class TestCreate:
         )
         application = Application.objects.get()
         assert (
-            response.status_code == 302 and response["Location"] == application.get_absolute_url()
+            response.status_code == 302
+        )
+        assert (
+            response["Location"] == application.get_absolute_url()
         )
         assert application.amount_requested == Decimal("1250000.50")
         assert application.project == project
@@ -138,7 +141,8 @@ class TestStatus:
         )
         assert response.status_code == 302
         application.refresh_from_db()
-        assert application.status == Status.REVIEW and application.decided_on is None
+        assert application.status == Status.REVIEW
+        assert application.decided_on is None
         changes = list(
             application.status_changes.values_list("to_status", "effective_on", "reason")
         )
@@ -209,7 +213,8 @@ class TestRule:
         assert client.get(shared.get_absolute_url()).status_code == 200
         assert client.get(reverse("applications:edit", args=[shared.pk])).status_code == 403
         listing = text(client.get(reverse("applications:list")))
-        assert shared.reference in listing and private.reference not in listing
+        assert shared.reference in listing
+        assert private.reference not in listing
 
 
 class TestPaymentsDocumentsTime:
@@ -251,7 +256,8 @@ class TestPaymentsDocumentsTime:
         document = Document.objects.get()
         assert document.name == "Dossier final.pdf"
         assert document.content_type == "application/pdf"  # ours, not the browser's
-        assert document.file.name.startswith("dossiers/") and ".." not in document.file.name
+        assert document.file.name.startswith("dossiers/")
+        assert ".." not in document.file.name
         assert (media / document.file.name).read_bytes() == PDF
         download = client.get(reverse("applications:document", args=[document.pk]))
         assert download.status_code == 200
@@ -303,7 +309,8 @@ class TestListAndExport:
         application_of(world, status=Status.DRAFT, filed_on=None)
         login(world.users["manager"])
         page = text(client.get(reverse("applications:list") + "?status=accepte&tri=-accorde"))
-        assert "1 dossier" in page and accepted.reference in page
+        assert "1 dossier" in page
+        assert accepted.reference in page
         response = client.get(reverse("applications:export") + "?status=accepte")
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
