@@ -54,21 +54,20 @@ def page_by_name(qs: QuerySet, bottom: int, size: int, total: int | None) -> lis
 MIN_COMMUNE_TEXT = 2  # one letter is in most communes' names (and the global search's minimum)
 
 
-def matching(qs: QuerySet, territory, text: str) -> QuerySet:
+def matching(qs: QuerySet, territory, text: str, communes=None) -> QuerySet:
     """`qs` narrowed to what `text` finds: a name, SIRET or SIREN (`Establishment.objects.
     search`, the FTS / pg_trgm index), or a commune of the territory whose name holds it
     (accents and case aside, two characters at least). The directory's `q` and the global
-    search's establishments both use it, so « voir tout » lists exactly what was found."""
+    search's establishments both use it, so « voir tout » lists exactly what was found.
+    `communes`: the territory's (code, name) pairs when the caller has read them already."""
     found = qs.search(text)
     wanted = normalise(text)
     if len(wanted) >= MIN_COMMUNE_TEXT and not wanted.replace(" ", "").isdigit():
-        communes = [
-            code
-            for code, name in territory.communes.values_list("pk", "name")
-            if wanted in normalise(name)
-        ]
-        if communes:
-            found = found | qs.filter(commune_id__in=communes)
+        if communes is None:  # (code, name) of the territory's communes, when already read
+            communes = territory.communes.values_list("pk", "name")
+        codes = [code for code, name in communes if wanted in normalise(name)]
+        if codes:
+            found = found | qs.filter(commune_id__in=codes)
     return found
 
 
@@ -84,7 +83,7 @@ def industrial_sections(territory) -> list[str]:
     return profile.industrial_sections if profile else DEFAULT_INDUSTRIAL_SECTIONS
 
 
-def establishments(territory, user, filters: dict) -> QuerySet:
+def establishments(territory, user, filters: dict, communes=None) -> QuerySet:
     epci_ids = list(territory.epcis.values_list("pk", flat=True))
     qs = Establishment.objects.filter(epci_id__in=epci_ids)
     if filters.get("epci"):
@@ -113,7 +112,7 @@ def establishments(territory, user, filters: dict) -> QuerySet:
         qs = qs.filter(followed_q(user))
     elif filters.get("followed") == "never":
         qs = qs.exclude(followed_q(user))
-    qs = matching(qs, territory, filters.get("q", ""))
+    qs = matching(qs, territory, filters.get("q", ""), communes)
     sort = filters.get("sort") or "name"
     if sort in directory_orderings:
         return directory_orderings[sort].apply(qs, territory=territory, user=user)

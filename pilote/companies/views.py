@@ -136,12 +136,19 @@ def _filtered(request: HttpRequest):
     """
     territory = _territory(request)
     form = DirectoryFilterForm(_data(request), territory=territory)
+    # The communes, read once: the « Commune » choices and the communes `q` may name (the
+    # same number of queries for a SIRET as for a word).
+    field = form.fields["commune"]
+    communes = list(field.queryset.values_list("pk", "name"))
+    field.choices = [("", field.empty_label), *communes]
     filters = form.cleaned_data if form.is_valid() else dict(directory.DEFAULTS)
-    qs = directory.establishments(territory, request.user, filters)
+    qs = directory.establishments(territory, request.user, filters, communes)
     count, notice = None, ""
     if filters.get("sort") in SORTS_ON_FEW_ROWS:
         # Counted without the sort's annotations (a score per row would be computed).
-        by_name = directory.establishments(territory, request.user, {**filters, "sort": "name"})
+        by_name = directory.establishments(
+            territory, request.user, {**filters, "sort": "name"}, communes
+        )
         count = capped_count(by_name)
         if count > COUNT_CAP:
             label = directory_orderings[filters["sort"]].label.lower()
