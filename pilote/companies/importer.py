@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from pilote.accounts import perms
 from pilote.companies.enums import EstablishmentState, LegalUnitState
@@ -233,7 +234,14 @@ def _upsert_batch(summary: ImportSummary, batch, communes, section_of) -> None:
             summary.updated += 1
     Establishment.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
-        Establishment.objects.bulk_update(to_update, Establishment.SIRENE_FIELDS, batch_size=1000)
+        # bulk_update skips auto_now: the time stamp is set here, so that caches keyed on the
+        # establishments' last change (the dashboard's calls panel) see the import.
+        now = timezone.now()
+        for establishment in to_update:
+            establishment.updated_at = now
+        Establishment.objects.bulk_update(
+            to_update, [*Establishment.SIRENE_FIELDS, "updated_at"], batch_size=1000
+        )
 
 
 COMPANY_FIELDS = [
@@ -268,7 +276,17 @@ def _update_companies(summary: ImportSummary, batches: Iterable[list]) -> None:
         if not changed_companies:
             continue
         summary.companies_updated += len(changed_companies)
-        Company.objects.bulk_update(changed_companies, COMPANY_FIELDS, batch_size=1000)
+        now = timezone.now()
+        for company in changed_companies:
+            company.updated_at = now
+        Company.objects.bulk_update(
+            changed_companies, [*COMPANY_FIELDS, "updated_at"], batch_size=1000
+        )
+        # A company's headcount, size or category is part of its establishments' facts
+        # (matching, detection): they count as changed too.
+        Establishment.objects.filter(company_id__in=[c.pk for c in changed_companies]).update(
+            updated_at=now
+        )
         # The company's name is part of its establishments' search text.
         by_id = {c.pk: c for c in changed_companies}
         establishments = list(Establishment.objects.filter(company_id__in=by_id))

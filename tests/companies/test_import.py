@@ -149,8 +149,24 @@ def test_a_change_in_the_file_updates_only_that_establishment(world, files, tmp_
     etabs, units = files
     text = etabs.read_text(encoding="utf-8").replace("29.32Z", "25.62A", 1)
     etabs.write_text(text, encoding="utf-8")
+    stamps = dict(Establishment.objects.values_list("siret", "updated_at"))
     summary = run((etabs, units))
     assert (summary.created, summary.updated) == (0, 1)
+    # The changed row's time stamp moves (caches keyed on the last change see the import).
+    after = dict(Establishment.objects.values_list("siret", "updated_at"))
+    assert len([siret for siret in after if after[siret] != stamps[siret]]) == 1
+
+
+def test_a_company_change_moves_its_establishments_time_stamp(world, files):
+    run(files)
+    etabs, units = files
+    stamp = Establishment.objects.get(siret="55210055400013").updated_at
+    text = units.read_text(encoding="utf-8").replace("FORGES DU CAMBRESIS", "FORGES DU NORD", 1)
+    units.write_text(text, encoding="utf-8")
+    run((etabs, units))
+    forge = Establishment.objects.get(siret="55210055400013")
+    assert forge.display_name == "FORGES DU NORD"
+    assert forge.updated_at > stamp
 
 
 def test_no_name_of_a_non_diffusible_person_reaches_the_database(world, files):
