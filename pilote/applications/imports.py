@@ -561,7 +561,9 @@ class _Parser:
             errors.append(
                 f"une date de décision est donnée mais le statut « {label} » n'est pas une décision"
             )
-        if status in FILED and filed_on is None and not self._date_given(cells, "date_depot"):
+        supported = fields.get("supported", True)
+        if (status in FILED and filed_on is None and supported
+                and not self._date_given(cells, "date_depot")):  # fmt: skip
             errors.append(f"le statut « {label} » demande une date de dépôt")
         if paid and status and status != Status.ACCEPTED:
             shown = _shown(self.cell(cells, "montant_verse"))
@@ -672,6 +674,8 @@ class _Writer:
         if row.status != application.status:
             if row.status in DECIDED:
                 effective = fields["decided_on"]
+            elif application.status in DECIDED:  # reopened: from the day it is known
+                effective = timezone.localdate()
             else:
                 effective = fields["filed_on"] or timezone.localdate()
             filed_on = fields["filed_on"]

@@ -179,7 +179,7 @@ class StatusChange(models.Model):
     class Meta:
         verbose_name = "changement de statut"
         verbose_name_plural = "changements de statut"
-        ordering = ["effective_on", "created_at", "pk"]
+        ordering = ["created_at", "pk"]  # the order they happened in (effective dates shown)
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

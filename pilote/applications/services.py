@@ -45,7 +45,8 @@ def _check(application: Application, acting_user) -> None:
         )
     if application.status not in DECIDED and application.decided_on is not None:
         errors["decided_on"] = "Seul un dossier décidé a une date de décision."
-    if application.status in FILED and application.filed_on is None:
+    if application.status in FILED and application.filed_on is None and application.supported:
+        # A laureate the team only knows of (an official list) may come without it.
         errors["filed_on"] = "Un dossier déposé a une date de dépôt."
     if (application.filed_on and application.decided_on
             and application.decided_on < application.filed_on):  # fmt: skip
@@ -110,7 +111,7 @@ def application_create(
         **fields,
     )
     _check(application, acting_user)
-    application.full_clean(exclude=["author_organisation"])
+    application.full_clean(exclude=["author", "author_organisation"])
     application.save()
     effective = application.decided_on or application.filed_on or timezone.localdate()
     _history(application, acting_user=acting_user, from_status="", effective_on=effective,
@@ -133,7 +134,7 @@ def application_update(*, acting_user, application: Application, **changes) -> A
             raise ValueError(f"Champ non modifiable : {name}")
         setattr(application, name, value)
     _check(application, acting_user)
-    application.full_clean(exclude=["author_organisation"])
+    application.full_clean(exclude=["author", "author_organisation"])
     application.save()
     audit.record(actor=acting_user, action="application.update", obj=application,
                  before=before, after=audit.snapshot(application, FIELDS))  # fmt: skip
@@ -172,13 +173,13 @@ def application_set_status(
     before = audit.snapshot(application, ["status", "filed_on", "decided_on"])
     from_status = application.status
     application.status = status
-    if status in FILED and application.filed_on is None:
+    if status in FILED and application.filed_on is None and application.supported:
         application.filed_on = filed_on or effective_on
     elif filed_on is not None:
         application.filed_on = filed_on
     application.decided_on = effective_on if status in DECIDED else None
     _check(application, acting_user)
-    application.full_clean(exclude=["author_organisation"])
+    application.full_clean(exclude=["author", "author_organisation"])
     application.save(update_fields=["status", "filed_on", "decided_on", "updated_at"])
     change = _history(application, acting_user=acting_user, from_status=from_status,
                       effective_on=effective_on, reason=reason.strip(), source=source)  # fmt: skip
