@@ -60,12 +60,8 @@ class TestCreate:
             },
         )
         application = Application.objects.get()
-        assert (
-            response.status_code == 302
-        )
-        assert (
-            response["Location"] == application.get_absolute_url()
-        )
+        assert response.status_code == 302
+        assert response["Location"] == application.get_absolute_url()
         assert application.amount_requested == Decimal("1250000.50")
         assert application.project == project
         assert application.epci == world.epcis["e1"]
