@@ -53,6 +53,7 @@ MENU_PAGES = [
     "/dispositifs/envois/",
     "/territoire/ti-a/",
     "/comptes/membres/",
+    "/programme/",
 ]
 LIST_PAGES = [
     "/accompagnement/besoins/",
