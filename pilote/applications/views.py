@@ -81,6 +81,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         form=form,
         totals=totals,
         can_import=_can_import(request),
+        can_create=access.can_write_on(request.user),
     )
 
 
