@@ -21,6 +21,7 @@ from django.urls import reverse
 from pilote.accompaniment.models import CompanyRecord, RecordQuerySet
 from pilote.applications.enums import DECIDED, DocumentKind, Status
 from pilote.core.models import TimeStampedModel
+from pilote.core.money import to_cents
 from pilote.core.validators import non_negative, plausible_date
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -149,7 +150,7 @@ class Application(CompanyRecord):
     @property
     def amount_paid(self) -> Decimal:
         total = self.payments.aggregate(total=Sum("amount"))["total"]
-        return total or Decimal("0.00")
+        return to_cents(total or 0)  # SQLite sums Decimals without their cents
 
 
 class StatusChange(models.Model):
