@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from pilote.accompaniment.enums import ActionStatus
+from pilote.applications.models import Application
 from pilote.core.enums import Visibility
 from pilote.prospecting.enums import TargetStatus
 from pilote.prospecting.models import Campaign
@@ -22,6 +23,7 @@ from tests.accompaniment.factories import (
     written_by,
 )
 from tests.aids.factories import AidSchemeFactory, CallWindowFactory
+from tests.applications.factories import ApplicationFactory
 from tests.contacts.factories import ContactFactory
 from tests.factories import CompanyFactory, EstablishmentFactory, NoteFactory
 from tests.prospecting.factories import TargetFactory, campaign_of, local
@@ -54,6 +56,7 @@ MENU_PAGES = [
     "/territoire/ti-a/",
     "/comptes/membres/",
     "/programme/",
+    "/dossiers/",
 ]
 LIST_PAGES = [
     "/accompagnement/besoins/",
@@ -131,6 +134,11 @@ def build_dataset():
             ],
         )
         CallWindowFactory(scheme=scheme, label=LONG[:120])
+        ApplicationFactory(
+            title=f"{LONG} {n}", funder=LONG_NAME, reference=f"FR-2026-DS-{9000000 + n}",
+            amount_requested=Decimal("123456789.00"), amount_granted=Decimal("98765432.10"),
+            status="accepte", decided_on=today, **common,
+        )  # fmt: skip
     return world
 
 
@@ -161,6 +169,7 @@ def test_lists_fit_1280(new_context, login_as, browser_errors):
         *MENU_PAGES,
         *LIST_PAGES,
         campaign.get_absolute_url(),
+        Application.objects.first().get_absolute_url(),
         f"/territoire/ti-a/epci/{epci.siren}/",
     ]
     problems = [problem for path in paths for problem in overflows(page, path)]
