@@ -9,9 +9,13 @@ facts from a snapshot's `SnapshotFact` rows through `visibility_q(reader)`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +24,7 @@ from pilote.accompaniment.models import Diagnostic, Interaction, Need, Project, 
 from pilote.accounts.access import visibility_q
 from pilote.applications.enums import DECIDED, Status
 from pilote.applications.models import Application
+from pilote.core.money import to_cents
 from pilote.indicators.models import FactKind, SnapshotFact
 
 
@@ -58,7 +63,12 @@ def territory_epci_ids(territory) -> list[str]:
 def live_facts(territory, reader=None, *, today: dt.date | None = None) -> list[Fact]:
     """The facts of `territory`'s follow-up records that `reader` may see (None: the
     operator, every record of the territory). A visit dated after `today` is planned, not
-    held: it is left out."""
+    held: it is left out.
+
+    Each model is read in one query through `visible_to(reader)` (the access rule is the
+    queryset's), but the rows are fetched with a raw cursor: Django's per-row converters
+    (dates and decimals on SQLite, every column on any backend) would cost more than the
+    aggregation; `_date`, `_money` and `_local_date` convert what the backend gives."""
     epci_ids = territory_epci_ids(territory)
     today = today or timezone.localdate()
 
@@ -68,52 +78,104 @@ def live_facts(territory, reader=None, *, today: dt.date | None = None) -> list[
             queryset = queryset.visible_to(reader)
         if extra is not None:
             queryset = queryset.filter(extra)
-        return queryset.order_by().values_list("pk", *ACCESS, *fields).iterator(chunk_size=5000)
+        return _raw(queryset.order_by().values_list("pk", *ACCESS, *fields))
 
     facts: list[Fact] = []
     add = facts.append
     app = FactKind.APPLICATION
+    date, money = _date, _money
+    new = tuple.__new__  # positional, without NamedTuple's keyword handling (see FACT_FIELDS)
+    need = FactKind.NEED
     for row in rows(
         Application,
         "establishment_id", "establishment__company__siren", "supported", "status", "filed_on",
         "decided_on", "amount_requested", "amount_granted", "investment", "jobs",
     ):  # fmt: skip
         pk, epci, vis, org, est, siren, sup, status, filed, decided, req, granted, inv, jobs = row
-        add(Fact(app, pk, epci, vis, org, est, siren or "", sup, status, filed, decided,
-                 amount_requested=req, amount_granted=granted, investment=inv,
-                 jobs=jobs))  # fmt: skip
+        add(new(Fact, (app, pk, epci, vis, org, est, siren or "", bool(sup), status,
+                       date(filed), date(decided), None, None, False, False, money(req),
+                       money(granted), money(inv), jobs, None, None)))  # fmt: skip
     kind = FactKind.INTERACTION
     for pk, epci, vis, org, est, held, guide, ikind, minutes in rows(
         Interaction, "establishment_id", "occurred_on", "guide_version_id", "kind",
         "time_spent_minutes", extra=Q(occurred_on__lte=today),
     ):  # fmt: skip
-        add(Fact(kind, pk, epci, vis, org, est, held_on=held, on_guide=guide is not None,
-                 met=ikind in MEETING_KINDS, minutes=minutes))  # fmt: skip
-    local = timezone.get_current_timezone()
+        add(new(Fact, (kind, pk, epci, vis, org, est, "", None, "", None, None, date(held),
+                       None, guide is not None, ikind in MEETING_KINDS, None, None, None,
+                       None, None, minutes)))  # fmt: skip
     for pk, epci, vis, org, est, occurred, created, resolved in rows(
         Need, "establishment_id", "interaction__occurred_on", "created_at", "resolved_on"
     ):
-        held = occurred or created.astimezone(local).date()
-        add(Fact(FactKind.NEED, pk, epci, vis, org, est, held_on=held, done_on=resolved))
+        held = date(occurred) if occurred is not None else _local_date(created)
+        add(new(Fact, (need, pk, epci, vis, org, est, "", None, "", None, None, held,
+                       date(resolved), False, False, None, None, None, None, None,
+                       None)))  # fmt: skip
     kind = FactKind.PROJECT
     for pk, epci, vis, org, est, occurred, created, inv, created_jobs, kept in rows(
         Project, "establishment_id", "interaction__occurred_on", "created_at",
         "investment_amount", "jobs_created", "jobs_kept",
     ):  # fmt: skip
-        held = occurred or created.astimezone(local).date()
-        add(Fact(kind, pk, epci, vis, org, est, held_on=held, investment=inv,
-                 jobs=created_jobs, jobs_kept=kept))  # fmt: skip
+        held = date(occurred) if occurred is not None else _local_date(created)
+        add(new(Fact, (kind, pk, epci, vis, org, est, "", None, "", None, None, held, None,
+                       False, False, None, None, money(inv), created_jobs, kept,
+                       None)))  # fmt: skip
     kind = FactKind.DIAGNOSTIC
     for pk, epci, vis, org, est, status, offered, done in rows(
         Diagnostic, "establishment_id", "status", "offered_on", "done_on"
     ):
-        add(Fact(kind, pk, epci, vis, org, est, status=status, held_on=offered, done_on=done))
+        add(new(Fact, (kind, pk, epci, vis, org, est, "", None, status, None, None,
+                       date(offered), date(done), False, False, None, None, None, None, None,
+                       None)))  # fmt: skip
     kind = FactKind.REFERRAL
     for pk, epci, vis, org, est, outcome, referred in rows(
         Referral, "establishment_id", "outcome", "referred_on"
     ):
-        add(Fact(kind, pk, epci, vis, org, est, status=outcome, held_on=referred))
+        add(new(Fact, (kind, pk, epci, vis, org, est, "", None, outcome, None, None,
+                       date(referred), None, False, False, None, None, None, None, None,
+                       None)))  # fmt: skip
     return facts
+
+
+def _raw(values_list) -> Iterator[tuple]:
+    """The rows of a `values_list` queryset, fetched without Django's converters."""
+    try:
+        sql, params = values_list.query.sql_with_params()
+    except EmptyResultSet:  # a reader who may see nothing (`pk__in=[]`)
+        return
+    with connections[values_list.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            yield from chunk
+
+
+@lru_cache(maxsize=8192)
+def _iso_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def _date(value) -> dt.date | None:
+    """A date column as the backend gives it: a date (PostgreSQL) or a text (SQLite)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return _iso_date(value)
+
+
+def _money(value) -> Decimal | None:
+    """A decimal column: a Decimal (PostgreSQL), an int or a float (SQLite's NUMERIC)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return to_cents(repr(value))
+    return to_cents(value)
+
+
+def _local_date(value) -> dt.date:
+    """The day (Europe/Paris) of a stored moment: aware (PostgreSQL) or a UTC text (SQLite)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(timezone.get_current_timezone()).date()
 
 
 def state_at(fact: Fact, day: dt.date) -> Fact | None:

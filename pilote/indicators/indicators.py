@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -122,7 +123,11 @@ class _Cumul:
     __slots__ = ("dates", "sums")
 
     def __init__(self, rows: Iterable[tuple], zeros: tuple = ()):
-        rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
+        if not zeros:  # a count: the dates alone
+            self.dates = sorted(r[0] for r in rows if r[0] is not None)
+            self.sums = []
+            return
+        rows = sorted((r for r in rows if r[0] is not None), key=itemgetter(0))
         self.dates = [r[0] for r in rows]
         self.sums = []
         for column, zero in enumerate(zeros, start=1):
