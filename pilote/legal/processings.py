@@ -80,6 +80,28 @@ def processings() -> list[Processing]:
             "journal d'audit, export et effacement à la demande de la personne",
         ),
         Processing(
+            name="Dossiers de candidature",
+            status=IN_SERVICE,
+            purpose="Suivre les demandes d'aide et les candidatures aux appels à projets des "
+            "entreprises du territoire, de leur montage à leur décision et à leur versement, "
+            "et en tirer les indicateurs et le bilan du programme",
+            legal_basis="Mission d'intérêt public de développement économique des EPCI et "
+            "de la CCI (art. 6.1.e)",
+            persons="Dirigeants et salariés des entreprises nommés dans les pièces déposées ; "
+            "membres de l'équipe qui saisissent les dossiers et le temps passé",
+            data="Pièces déposées (dossier, devis, conventions : elles peuvent nommer des "
+            "personnes), montants, dates, motifs des changements de statut, auteur et temps "
+            "passé",
+            recipients="Les membres habilités du Territoire d'industrie, selon la visibilité "
+            "du dossier ; les indicateurs ne comptent que ce que chacun peut voir ; jamais les "
+            "administrateurs de la plateforme",
+            retention="Tant que le dossier est suivi ; les pièces sont supprimées avec leur "
+            "dossier. Pas de purge automatique : la durée est à fixer avec le délégué à la "
+            "protection des données",
+            security=COMMON_SECURITY + " ; pièces hors de la racine statique, servies après "
+            "contrôle des droits, type vérifié d'après leur contenu ; journal d'audit",
+        ),
+        Processing(
             name="Alertes sur les dispositifs d'aide",
             status=IN_SERVICE,
             purpose="Envoyer chaque semaine par courriel les dispositifs d'aide qui "
