@@ -45,6 +45,9 @@ def make_payment(world, *, epci, visibility, author):
                                   paid_on=timezone.localdate(), label=tag)  # fmt: skip
 
 
+BILAN_PERIOD = "?de=2026-01-01&a=2026-11-30"  # the specimens are decided on 15/06/2026
+
+
 def _today() -> str:
     return timezone.localdate().strftime("%d/%m/%Y")
 
@@ -77,6 +80,10 @@ register(
         },
         related_urls={
             "establishment page": lambda a: a.establishment.get_absolute_url(),
+            # The programme's pages (404 to who has none): figures and the bilan's tables,
+            # which list the applications accepted in the period by title.
+            "programme dashboard": lambda a: reverse("indicators:dashboard"),
+            "bilan xlsx": lambda a: reverse("indicators:bilan_xlsx") + BILAN_PERIOD,
             "new application on the establishment": lambda a: (
                 reverse("applications:create") + f"?etablissement={a.establishment.siret}"
             ),
