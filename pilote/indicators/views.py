@@ -6,13 +6,16 @@ default the last 24 months; months with a frozen snapshot are marked « figé »
 and the pipeline as a funnel. « Versé » (paid) is computed here: the payments dated on or
 before the date of the supported applications the reader may see.
 
-Charts are pure CSS bars (width and height classes of pilote.css, no inline style: CSP), each
-followed by its data table; the page needs no script.
+The month-by-month charts are the State design system's `<line-chart>` and `<bar-chart>`
+(static/vendor/dsfr-chart, patched for the CSP), their data as JSON in attributes; the funnels
+are CSS bars (width classes of pilote.css, no inline style: CSP). Each chart is followed by its
+data table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -203,8 +206,12 @@ def funnel(steps: list[tuple[str, object]], money: bool) -> list[dict]:
     ]
 
 
-def chart(caption: str, series: list[tuple[str, str, list]], months: list[dict], money: bool):
-    """A bar chart over months: `series` = (label, colour class, values per month)."""
+def chart(
+    caption: str, series: list[tuple[str, str, list]], months: list[dict], money: bool,
+    kind: str = "bar",
+):  # fmt: skip
+    """A chart over months (`kind`: "line" or "bar", the dsfr-chart element), `series` =
+    (label, colour class, values per month); `x`, `y`, `names`: its attributes, as JSON."""
     top = max((v for _, _, values in series for v in values), default=0)
     columns = []
     for i, month in enumerate(months):
@@ -219,8 +226,12 @@ def chart(caption: str, series: list[tuple[str, str, list]], months: list[dict],
         ]
         columns.append({"month": month, "bars": bars})
     legend = [{"label": label, "colour": colour} for label, colour, _ in series]
+    number = float if money else int
     return {"caption": caption, "legend": legend, "columns": columns, "money": money,
-            "empty": not top}  # fmt: skip
+            "empty": not top, "kind": kind,
+            "x": json.dumps([[month["label"] for month in months]], ensure_ascii=False),
+            "y": json.dumps([[number(v) for v in values] for _, _, values in series]),
+            "names": json.dumps([label for label, _, _ in series], ensure_ascii=False)}  # fmt: skip
 
 
 def increments(values: list[int], before: int) -> list[int]:
@@ -280,12 +291,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("Déposés", "pilote-bar--blue", applications("filed")),
             ("En instruction", "pilote-bar--yellow", applications("in_review")),
             ("Acceptés", "pilote-bar--green", applications("accepted")),
-        ], month_rows, money=False),
+        ], month_rows, money=False, kind="line"),
         chart("Montants des dossiers accompagnés en fin de mois", [
             ("Demandé", "pilote-bar--blue", applications("amount_requested")),
             ("Accordé", "pilote-bar--green", applications("amount_granted")),
             ("Versé", "pilote-bar--purple", paid_values),
-        ], month_rows, money=True),
+        ], month_rows, money=True, kind="line"),
         chart("Activité d'accompagnement de chaque mois", [
             ("Nouveaux établissements rencontrés", "pilote-bar--blue",
              new_each_month("establishments_met")),
@@ -338,6 +349,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "month_rows": month_rows,
             "any_frozen": bool(frozen),
+            "frozen_labels": [row["label"] for row in month_rows if row["frozen_version"]],
             "epci_rows": epci_rows,
             "epci_application_labels": [LABELS[k] for k in EPCI_APPLICATION_COLUMNS],
             "epci_activity_labels": [LABELS[k] for k in EPCI_ACTIVITY_COLUMNS],

@@ -4,8 +4,12 @@ user sees first: the login page and the dashboard of each role.
 axe finds only part of the RGAA criteria; a clean run is a floor, not a conformity audit.
 """
 
+import datetime as dt
+
 import pytest
 
+from pilote.core.enums import Visibility
+from tests.applications.factories import accepted_of
 from tests.world import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -83,3 +87,12 @@ def test_notes_pages(path, audit_context, axe_js, login_as):
 )
 def test_legal_pages(path, audit_context, axe_js):
     assert_accessible(audit_context, axe_js, path)
+
+
+def test_programme_dashboard(audit_context, axe_js, login_as):
+    """With its DSFR charts drawn (an accepted application in the period)."""
+    world = build_world()
+    accepted_of(world, visibility=Visibility.TERRITORY, filed_on=dt.date(2026, 2, 10),
+                decided_on=dt.date(2026, 4, 15))  # fmt: skip
+    login_as(audit_context, world.users["manager"])
+    assert_accessible(audit_context, axe_js, "/programme/?de=2026-01&a=2026-06")
