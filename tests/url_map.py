@@ -99,8 +99,6 @@ EXEMPT: dict[str, str] = {
     "territory only, 404 to others (tests/applications/test_import_page.py); the applications "
     "it writes are the application case",
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
-    "indicators:dashboard": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
-    "indicators:bilan_xlsx": "figures computed through visible_to(reader): tests/indicators/",
 }

@@ -281,6 +281,7 @@ class Bar:
     label: str
     value: str
     width: str  # « 42.0% »: a CSS width, never localised
+    percent: int = 0  # the width rounded, for the class `w-<percent>` (no inline style)
 
 
 @dataclass
@@ -509,7 +510,8 @@ def _accepted(territory_epcis, reader, date_from, date_to) -> list[Application]:
 def _application_row(a: Application) -> list:
     e = a.establishment
     return [
-        e.display_name, a.epci.name, a.title or a.scheme_label, a.reference, a.decided_on,
+        e.company.display_name, a.epci.name, a.title or a.scheme_label, a.reference,
+        a.decided_on,
         a.amount_requested, a.amount_granted, a.investment, a.jobs,
         "oui" if a.supported else "non",
     ]  # fmt: skip
@@ -528,7 +530,7 @@ def _chart(title: str, labels: list[str], values: list, kind: str) -> Chart:
     bars = []
     for label, value in zip(labels, values, strict=True):
         width = 0.0 if not top or not value or value < 0 else float(value) / float(top) * 100
-        bars.append(Bar(label, fr_value(value, kind), f"{width:.1f}%"))
+        bars.append(Bar(label, fr_value(value, kind), f"{width:.1f}%", round(width)))
     return Chart(title, bars)
 
 
@@ -672,7 +674,7 @@ def render_pdf(bilan: Bilan) -> bytes:
     from pilote.accompaniment.report import _font_urls, _url_fetcher
 
     fonts = _font_urls()
-    context = {"bilan": bilan, "fonts": fonts}
+    context = {"bilan": bilan, "fonts": fonts, "bar_percents": range(101)}
     fetcher = _url_fetcher(set(fonts.values()))
     stylesheet = CSS(string=render_to_string("indicators/bilan.css", context), url_fetcher=fetcher)
     html = render_html(bilan, fonts)

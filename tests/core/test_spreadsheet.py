@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
@@ -119,7 +120,10 @@ def dangerous(world):
         title=NAME, promise="-2+3", geo_included=["REG-32"], naf_codes=["C"]
     )  # fmt: skip
     CallWindowFactory(scheme=scheme)
-    ApplicationFactory(establishment=site, title="=HYPERLINK(1)", **by)
+    ApplicationFactory(
+        establishment=site, title="=HYPERLINK(1)", status="accepte",
+        decided_on=dt.date(2026, 6, 15), amount_granted=Decimal("1000.00"), **by,
+    )  # fmt: skip
     return {"campaign": campaign, "scheme": scheme}
 
 
@@ -140,13 +144,16 @@ XLSX_EXPORTS = {
     "companies:export": {"fmt": "xlsx"},
     "aids:detection_export": {"pk": "scheme"},
     "applications:export": {},
+    # The bilan of a period holding the application's decision and today's exchange.
+    "indicators:bilan_xlsx": {"?": lambda: f"de=2026-01-01&a={timezone.localdate()}"},
 }
 
 
 def _url(name: str, kwargs: dict, objects: dict) -> str:
-    return reverse(
-        name, kwargs={k: objects[v].pk if v in objects else v for k, v in kwargs.items()}
-    )
+    kwargs = dict(kwargs)
+    query = kwargs.pop("?", None)
+    url = reverse(name, kwargs={k: objects[v].pk if v in objects else v for k, v in kwargs.items()})
+    return f"{url}?{query()}" if query else url
 
 
 def _downloads(resolver=None, namespace="") -> set[str]:
