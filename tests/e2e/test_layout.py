@@ -158,11 +158,10 @@ def overflows(page, path: str) -> list[str]:
     return problems
 
 
-def test_lists_fit_1280(new_context, login_as, browser_errors):
+def test_lists_fit_1280(page, context, login_as, browser_errors):
     world = build_dataset()
-    context = new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     login_as(context, world.users["manager"])
-    page = context.new_page()
     campaign = Campaign.objects.filter(territory=world.territory_a).first()
     epci = world.epcis["e1"]
     paths = [
@@ -174,6 +173,7 @@ def test_lists_fit_1280(new_context, login_as, browser_errors):
     ]
     problems = [problem for path in paths for problem in overflows(page, path)]
     assert not problems, "Défilement horizontal à 1280 px :\n" + "\n".join(problems)
+    browser_errors.assert_none()
 
 
 def test_the_catalogue_filters_show_their_whole_choice(page, login_as):
