@@ -211,27 +211,20 @@ def chart(
     kind: str = "bar",
 ):  # fmt: skip
     """A chart over months (`kind`: "line" or "bar", the dsfr-chart element), `series` =
-    (label, colour class, values per month); `x`, `y`, `names`: its attributes, as JSON."""
-    top = max((v for _, _, values in series for v in values), default=0)
-    columns = []
-    for i, month in enumerate(months):
-        bars = [
-            {
-                "label": label,
-                "colour": colour,
-                "value": values[i],
-                "height": bar_class(values[i], top),
-            }
-            for label, colour, values in series
-        ]
-        columns.append({"month": month, "bars": bars})
-    legend = [{"label": label, "colour": colour} for label, colour, _ in series]
+    (label, values per month); `x`, `y`, `names`: its attributes, as JSON; `columns`: the
+    rows of its data table."""
+    top = max((v for _, values in series for v in values), default=0)
+    columns = [
+        {"month": month, "bars": [{"label": label, "value": values[i]} for label, values in series]}
+        for i, month in enumerate(months)
+    ]
+    legend = [{"label": label} for label, _ in series]
     number = float if money else int
     return {"caption": caption, "legend": legend, "columns": columns, "money": money,
             "empty": not top, "kind": kind,
             "x": json.dumps([[month["label"] for month in months]], ensure_ascii=False),
-            "y": json.dumps([[number(v) for v in values] for _, _, values in series]),
-            "names": json.dumps([label for label, _, _ in series], ensure_ascii=False)}  # fmt: skip
+            "y": json.dumps([[number(v) for v in values] for _, values in series]),
+            "names": json.dumps([label for label, _ in series], ensure_ascii=False)}  # fmt: skip
 
 
 def increments(values: list[int], before: int) -> list[int]:
@@ -288,20 +281,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     paid_values = [row["paid"] for row in month_rows]
     charts = [
         chart("Dossiers accompagnés en fin de mois", [
-            ("Déposés", "pilote-bar--blue", applications("filed")),
-            ("En instruction", "pilote-bar--yellow", applications("in_review")),
-            ("Acceptés", "pilote-bar--green", applications("accepted")),
+            ("Déposés", applications("filed")),
+            ("En instruction", applications("in_review")),
+            ("Acceptés", applications("accepted")),
         ], month_rows, money=False, kind="line"),
         chart("Montants des dossiers accompagnés en fin de mois", [
-            ("Demandé", "pilote-bar--blue", applications("amount_requested")),
-            ("Accordé", "pilote-bar--green", applications("amount_granted")),
-            ("Versé", "pilote-bar--purple", paid_values),
+            ("Demandé", applications("amount_requested")),
+            ("Accordé", applications("amount_granted")),
+            ("Versé", paid_values),
         ], month_rows, money=True, kind="line"),
         chart("Activité d'accompagnement de chaque mois", [
-            ("Nouveaux établissements rencontrés", "pilote-bar--blue",
-             new_each_month("establishments_met")),
-            ("Entretiens sur la trame", "pilote-bar--green", new_each_month("interviews")),
-            ("Échanges", "pilote-bar--purple", new_each_month("interactions")),
+            ("Nouveaux établissements rencontrés", new_each_month("establishments_met")),
+            ("Entretiens sur la trame", new_each_month("interviews")),
+            ("Échanges", new_each_month("interactions")),
         ], month_rows, money=False),
     ]  # fmt: skip
 
