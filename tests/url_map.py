@@ -16,6 +16,7 @@ _ALERTS = (
     "saved searches and their subscribers belong to their owner, not to an EPCI "
     "(tests/aids/test_alerts.py)"
 )
+_NEWSLETTER = "the newsletter's team pages: TI managers of the list's territory only (tests/outreach/)"
 _GUIDE = (
     "the interview guide is a territory's questionnaire, not follow-up; edited by the TI "
     "manager (tests/accompaniment/test_guide_services.py, test_views.py)"
@@ -98,6 +99,30 @@ EXEMPT: dict[str, str] = {
     "applications:import": "a territory action, not on one record: TI managers of the current "
     "territory only, 404 to others (tests/applications/test_import_page.py); the applications "
     "it writes are the application case",
+    # Outreach: the newsletter is not follow-up of an EPCI; the TI managers of the list's
+    # territory manage it (404 to everyone else, tests/outreach/); public pages by secret.
+    "outreach:issues": _NEWSLETTER,
+    "outreach:issue_create": _NEWSLETTER,
+    "outreach:issue": _NEWSLETTER,
+    "outreach:issue_edit": _NEWSLETTER,
+    "outreach:issue_preview": _NEWSLETTER,
+    "outreach:issue_status": _NEWSLETTER,
+    "outreach:issue_test": _NEWSLETTER,
+    "outreach:issue_send": _NEWSLETTER,
+    "outreach:issue_progress": _NEWSLETTER,
+    "outreach:subscribers": _NEWSLETTER,
+    "outreach:subscriber_create": _NEWSLETTER,
+    "outreach:subscribers_from_contacts": _NEWSLETTER,
+    "outreach:blocked": _NEWSLETTER,
+    "outreach:subscriber": _NEWSLETTER,
+    "outreach:subscriber_edit": _NEWSLETTER,
+    "outreach:subscriber_unsubscribe": _NEWSLETTER,
+    "outreach:subscriber_export": _NEWSLETTER,
+    "outreach:subscriber_erase": _NEWSLETTER,
+    "outreach:web": "the web version of a sent issue: public by design, at an unguessable address (tests/outreach/)",
+    "outreach:unsubscribe": "one-click unsubscription: the signed token is the secret, no session (tests/outreach/)",
+    "outreach:subscribe": "public registration form of a territory's list, double opt-in (tests/outreach/)",
+    "outreach:confirm": "the confirmation link of the double opt-in: the token is the secret (tests/outreach/)",
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
