@@ -19,4 +19,4 @@ class EventsConfig(AppConfig):
         except ImportError:
             return
         if hasattr(sections, "event_sources"):
-            sections.event_sources.append(followup.newsletter_agenda)
+            sections.event_sources.append(followup.newsletter_lines)
