@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pilote.aids",
     "pilote.applications",
     "pilote.indicators",
+    "pilote.linkedin",
     "pilote.outreach",
     "pilote.legal",
     "pilote.search",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("dispositifs/", include("pilote.aids.urls")),
     path("dossiers/", include("pilote.applications.urls")),
     path("programme/", include("pilote.indicators.urls")),
+    path("linkedin/", include("pilote.linkedin.urls")),
     path("lettre/", include("pilote.outreach.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
