@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pilote.indicators",
     "pilote.linkedin",
     "pilote.outreach",
+    "pilote.events",
     "pilote.legal",
     "pilote.search",
 ]
@@ -294,3 +295,11 @@ LEGAL_DPO_EMAIL = os.environ.get("LEGAL_DPO_EMAIL", "")
 # respected; without both the statement says « non conforme ».
 ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE", "")
 ACCESSIBILITY_COMPLIANCE_RATE = os.environ.get("ACCESSIBILITY_COMPLIANCE_RATE", "")
+
+# Newsletter sending (docs/outreach.md#envoi): messages per second (0 = unlimited), messages
+# per SMTP connection, the address of the List-Unsubscribe mailto (empty: the list's reply-to
+# address, else its sender), seconds after which a row claimed by a run that died is sent again.
+OUTREACH_MESSAGES_PER_SECOND = float(os.environ.get("OUTREACH_MESSAGES_PER_SECOND", "10"))
+OUTREACH_MESSAGES_PER_CONNECTION = envint("OUTREACH_MESSAGES_PER_CONNECTION", 100)
+OUTREACH_UNSUBSCRIBE_MAILTO = os.environ.get("OUTREACH_UNSUBSCRIBE_MAILTO", "")
+OUTREACH_CLAIM_TIMEOUT = envint("OUTREACH_CLAIM_TIMEOUT", 300)

@@ -1,11 +1,64 @@
-"""(being written)"""
+"""The newsletter's public pages, open without an account: the one-click unsubscription
+(RFC 8058) and the web version of a sent issue."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from pilote.outreach import message, subscriptions
+from pilote.outreach.enums import IssueStatus, SubscriberStatus
+from pilote.outreach.models import Issue
 
 
-def web_version(request, **kwargs):
-    raise Http404
+def mask_email(email: str) -> str:
+    """jeanne.dupont@exemple.fr → j***@exemple.fr"""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
 
 
-def unsubscribe(request, **kwargs):
-    raise Http404
+@csrf_exempt  # RFC 8058: mail providers POST the link without any cookie or token
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the address (masked) and a « Me désabonner » button. POST (the button, or a mail
+    provider's `List-Unsubscribe=One-Click`): unsubscribed at once, without a session.
+    A GET never unsubscribes: link checkers and antivirus scanners follow links."""
+    subscriber = subscriptions.subscriber_from_token(token)
+    if subscriber is None:
+        raise Http404
+    context = {
+        "masked_email": mask_email(subscriber.email),
+        "mailing_list": subscriber.mailing_list,
+        "territory": subscriber.mailing_list.territory,
+        "token": token,
+    }
+    if request.method == "POST":
+        subscriptions.unsubscribe(subscriber, how="lien en un clic")
+        return render(request, "outreach/public_unsubscribed.html", context)
+    context["already"] = subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    response = render(request, "outreach/public_unsubscribe.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def web_version(request: HttpRequest, key: str) -> HttpResponse:
+    """A sent issue, as a web page (no personal link in it)."""
+    issue = get_object_or_404(
+        Issue.objects.select_related("mailing_list__territory"),
+        web_key=key,
+        status=IssueStatus.SENT,
+    )
+    response = render(
+        request,
+        "outreach/public_web.html",
+        {
+            "issue": issue,
+            "mailing_list": issue.mailing_list,
+            "territory": issue.mailing_list.territory,
+            "sections": message.sections_of(issue),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

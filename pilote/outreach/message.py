@@ -1,0 +1,187 @@
+"""One recipient's message of an issue (docs/outreach.md#envoi).
+
+The issue is rendered once per sending run (`prepare`: subject, plain text, HTML, headers
+shared by every recipient) with a placeholder where each recipient's unsubscription link
+goes; `build` then only puts the recipient's link in and adds their headers:
+
+- `List-Unsubscribe: <https://…/lettre/desabonnement/TOKEN/>, <mailto:…?subject=…>` and
+  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 2369, RFC 8058);
+- a deterministic `Message-ID` per delivery, `<newsletter-{issue}-{delivery}@{host}>`: a
+  message sent again after an ambiguous crash carries the same id, and mail clients drop
+  the duplicate;
+- `List-Id` (RFC 2919), `Reply-To`.
+
+The e-mail HTML may carry inline styles (mail clients ignore style sheets; an e-mail is
+not served under the site's CSP); the web version (`public_web.html`) carries none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formataddr
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from pilote.core.markdown import render_markdown
+from pilote.outreach import subscriptions
+from pilote.outreach.models import Issue, Subscriber
+
+UNSUBSCRIBE_PLACEHOLDER = "__PILOTE_LIEN_DE_DESABONNEMENT__"
+TEST_PREFIX = "[TEST] "
+# The token of the test message's links: no subscriber has it, the page answers 404.
+TEST_TOKEN = "essai"
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def subject_of(issue: Issue) -> str:
+    return f"{issue.mailing_list.name} n° {issue.number} — {issue.title}"
+
+
+def sections_of(issue: Issue) -> list[dict]:
+    """The issue's sections with something written, in order: heading, Markdown source
+    (the plain-text part) and sanitised HTML."""
+    return [
+        {
+            "kind": section.kind,
+            "heading": section.title or section.get_kind_display(),
+            "text": section.body.strip(),
+            "html": render_markdown(section.body),
+        }
+        for section in issue.sections.all()
+        if section.body.strip()
+    ]
+
+
+def unsubscribe_mailto(issue: Issue) -> str:
+    mailing_list = issue.mailing_list
+    return (
+        getattr(settings, "OUTREACH_UNSUBSCRIBE_MAILTO", "")
+        or mailing_list.reply_to
+        or mailing_list.sender_email
+    )
+
+
+def list_id(issue: Issue) -> str:
+    mailing_list = issue.mailing_list
+    ident = f"<lettre-{mailing_list.pk}.{site_host()}>"
+    name = str(mailing_list).replace('"', "'")
+    phrase = f'"{name}"' if name.isascii() else Header(name, "utf-8").encode()
+    return f"{phrase} {ident}"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every recipient's message of one issue shares, rendered once."""
+
+    issue_id: int
+    subject: str
+    text: str  # with UNSUBSCRIBE_PLACEHOLDER
+    html: str  # with UNSUBSCRIBE_PLACEHOLDER
+    from_email: str
+    reply_to: tuple[str, ...]
+    list_id: str
+    mailto: str
+    host: str
+
+
+def render_bodies(issue: Issue, *, unsubscribe_url: str) -> tuple[str, str]:
+    context = {
+        "issue": issue,
+        "mailing_list": issue.mailing_list,
+        "territory": issue.mailing_list.territory,
+        "sections": sections_of(issue),
+        "web_url": absolute(issue.get_web_url()),
+        "unsubscribe_url": unsubscribe_url,
+        "site_url": settings.SITE_URL,
+        "site_name": settings.SITE_NAME,
+    }
+    return (
+        render_to_string("outreach/email/issue.txt", context),
+        render_to_string("outreach/email/issue.html", context),
+    )
+
+
+def prepare(issue: Issue, *, test: bool = False) -> Prepared:
+    mailing_list = issue.mailing_list
+    text, html = render_bodies(issue, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
+    return Prepared(
+        issue_id=issue.pk,
+        subject=(TEST_PREFIX if test else "") + subject_of(issue),
+        text=text,
+        html=html,
+        from_email=formataddr((mailing_list.sender_name, mailing_list.sender_email)),
+        reply_to=(mailing_list.reply_to,) if mailing_list.reply_to else (),
+        list_id=list_id(issue),
+        mailto=unsubscribe_mailto(issue),
+        host=site_host(),
+    )
+
+
+def unsubscribe_url(token: str) -> str:
+    return absolute(reverse("outreach:unsubscribe", kwargs={"token": token}))
+
+
+def message_id(issue_id: int, delivery_id: int, host: str | None = None) -> str:
+    return f"<newsletter-{issue_id}-{delivery_id}@{host or site_host()}>"
+
+
+def build(
+    prepared: Prepared,
+    *,
+    to: str,
+    token: str,
+    delivery_id: int | None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """The message of one recipient: `token` is their `subscriptions.unsubscribe_token`;
+    `delivery_id` None (the test message) leaves the Message-ID to the mail library."""
+    url = unsubscribe_url(token)
+    headers = {
+        "List-Unsubscribe": (
+            f"<{url}>, <mailto:{prepared.mailto}?subject={quote(f'desabonnement-{token}')}>"
+        ),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": prepared.list_id,
+        "Precedence": "bulk",
+    }
+    if delivery_id is not None:
+        headers["Message-ID"] = message_id(prepared.issue_id, delivery_id, prepared.host)
+    message = EmailMultiAlternatives(
+        subject=prepared.subject,
+        body=prepared.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
+        from_email=prepared.from_email,
+        to=[to],
+        reply_to=list(prepared.reply_to),
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(prepared.html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+    return message
+
+
+def build_for(issue: Issue, subscriber: Subscriber, *, delivery_id: int | None):
+    """One subscriber's message, rendering the issue for them alone (previews, tests)."""
+    return build(
+        prepare(issue),
+        to=subscriber.email,
+        token=subscriptions.unsubscribe_token(subscriber),
+        delivery_id=delivery_id,
+    )
+
+
+def build_test(issue: Issue, to: str) -> EmailMultiAlternatives:
+    """The test message sent to a team member: « [TEST] » subject, links that unsubscribe
+    nobody."""
+    return build(prepare(issue, test=True), to=to, token=TEST_TOKEN, delivery_id=None)
