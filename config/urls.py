@@ -39,6 +39,7 @@ urlpatterns = [
     path("programme/", include("pilote.indicators.urls")),
     path("linkedin/", include("pilote.linkedin.urls")),
     path("lettre/", include("pilote.outreach.urls")),
+    path("evenements/", include("pilote.events.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),

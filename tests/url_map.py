@@ -22,6 +22,11 @@ _GUIDE = (
     "manager (tests/accompaniment/test_guide_services.py, test_views.py)"
 )
 
+_EVENTS = (
+    "events are public information of the territory; their registrations, personal data, are "
+    "read by who runs the event only (tests/events/)"
+)
+
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
@@ -123,7 +128,24 @@ EXEMPT: dict[str, str] = {
     "outreach:unsubscribe": "one-click unsubscription: the signed token is the secret, no session (tests/outreach/)",
     "outreach:subscribe": "public registration form of a territory's list, double opt-in (tests/outreach/)",
     "outreach:confirm": "the confirmation link of the double opt-in: the token is the secret (tests/outreach/)",
+    # Events: public information of the territory; registrations are personal data read by
+    # who runs the event (404 to others, tests/events/test_services.py and test_pages.py); the
+    # follow-up they leave is the « event attendance » case, on the establishment's page.
+    "events:list": _EVENTS,
+    "events:create": _EVENTS,
+    "events:detail": _EVENTS,
+    "events:edit": _EVENTS,
+    "events:registration_add": _EVENTS,
+    "events:checkin": _EVENTS,
+    "events:signin_sheet": _EVENTS,
+    "events:followup": _EVENTS,
+    "events:registration_cancel": _EVENTS,
+    "events:registration_establishment": _EVENTS,
+    "events:registration_attendance": _EVENTS,
+    "events:register": "public registration page of a published event, no account (tests/events/)",
+    "events:cancel": "self-cancellation by the signed link of the emails (tests/events/)",
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
+    "linkedin:page": "statistics of the territory's public LinkedIn page, not follow-up: the same for every reader; import by TI managers (tests/linkedin/test_views.py)",
 }

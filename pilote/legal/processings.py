@@ -128,16 +128,26 @@ def processings() -> list[Processing]:
         ),
         Processing(
             name="Événements",
-            status=PLANNED,
+            status=IN_SERVICE,
             purpose="Inscrire et accueillir les participants aux événements du territoire "
-            "(comités, visites d'entreprises, ateliers)",
-            legal_basis="Intérêt légitime (organisation de l'événement, art. 6.1.f) ; "
-            "consentement pour toute diffusion de la liste des participants",
-            persons="Participants et intervenants",
-            data="Nom, prénom, organisation, fonction, adresse électronique, présence",
-            recipients="L'équipe du Territoire d'industrie et les co-organisateurs de l'événement",
-            retention="À fixer à la mise en service (un an après l'événement envisagé)",
-            security=COMMON_SECURITY,
+            "(ateliers, clubs d'entreprises, réunions d'information, permanences, visites "
+            "d'usine) : confirmation avec invitation d'agenda, liste d'attente, rappel la "
+            "veille, émargement, courriel de suite ; rattacher la participation d'une "
+            "entreprise à la fiche de son établissement",
+            legal_basis="Consentement (art. 6.1.a) recueilli sur la page d'inscription publique "
+            "(texte et date conservés) ; intérêt légitime (art. 6.1.f) pour une personne "
+            "inscrite par l'équipe",
+            persons="Participants aux événements et personnes en liste d'attente",
+            data="Nom, prénom, adresse électronique, entreprise ou organisation, SIRET de "
+            "l'établissement (facultatif), consentement, présence, dates des courriels envoyés",
+            recipients="L'équipe qui organise l'événement : chefs de projet TI du territoire et, "
+            "pour l'événement d'un EPCI, ses agents ; jamais les partenaires ni les "
+            "administrateurs de la plateforme",
+            retention="Un an après l'événement, puis anonymisation (commande "
+            "purge_event_registrations, quotidienne) ; la participation rattachée à "
+            "l'établissement, sans donnée personnelle, reste au suivi",
+            security=COMMON_SECURITY + " ; limitation des inscriptions par adresse IP, champ "
+            "piège contre les robots, lien d'annulation signé",
         ),
         Processing(
             name="Journal d'audit",

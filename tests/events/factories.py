@@ -33,8 +33,13 @@ def register(event, n=1, *, acting_user=None, **fields):
     """Register `n` people through the public path (consent given)."""
     out = []
     for i in range(n):
-        data = {"first_name": f"Prénom{i}", "last_name": f"Nom{i}",
-                "email": f"p{i}-{event.pk}@exemple.fr", "consent": True, **fields}  # fmt: skip
+        data = {
+            "first_name": f"Prénom{i}",
+            "last_name": f"Nom{i}",
+            "email": f"p{i}-{event.pk}@exemple.fr",
+            "consent": True,
+            **fields,
+        }
         registration, _ = services.registration_create(acting_user=acting_user, event=event, **data)
         out.append(registration)
     return out

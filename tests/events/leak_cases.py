@@ -18,20 +18,36 @@ def make_attendance(world, *, epci, visibility, author):
     user = world.users[author]
     site = EstablishmentFactory(epci=world.epcis[epci], company=CompanyFactory(name="Usine témoin"))
     event = Event.objects.create(
-        territory=world.territory_a, kind="workshop", place="Salle",
-        title=f"Atelier-{epci}-{visibility}-{author}", starts_at=at(-3, 9), ends_at=at(-3, 12),
-        status="published", attendance_visibility=visibility, organiser=user,
+        territory=world.territory_a,
+        kind="workshop",
+        place="Salle",
+        title=f"Atelier-{epci}-{visibility}-{author}",
+        starts_at=at(-3, 9),
+        ends_at=at(-3, 12),
+        status="published",
+        attendance_visibility=visibility,
+        organiser=user,
         organisation_id=access.writing_organisation_id(user, world.epcis[epci]),
-    )  # fmt: skip
+    )
     registration = Registration.objects.create(
-        event=event, first_name="Anne", last_name="Témoin", email="anne@exemple.fr",
-        establishment=site, attended=True, checked_in_at=timezone.now(),
-    )  # fmt: skip
+        event=event,
+        first_name="Anne",
+        last_name="Témoin",
+        email="anne@exemple.fr",
+        establishment=site,
+        attended=True,
+        checked_in_at=timezone.now(),
+    )
     return Attendance.objects.create(
-        event=event, establishment=site, registration=registration, present=True,
-        epci=world.epcis[epci], visibility=visibility, author=user,
+        event=event,
+        establishment=site,
+        registration=registration,
+        present=True,
+        epci=world.epcis[epci],
+        visibility=visibility,
+        author=user,
         author_organisation_id=event.organisation_id,
-    )  # fmt: skip
+    )
 
 
 register(

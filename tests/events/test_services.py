@@ -43,7 +43,8 @@ def test_a_full_event_puts_people_on_the_waiting_list_and_a_cancellation_promote
     assert promoted == [c]
     c.refresh_from_db()
     d.refresh_from_db()
-    assert c.status == RegistrationStatus.REGISTERED and c.promoted_at is not None
+    assert c.status == RegistrationStatus.REGISTERED
+    assert c.promoted_at is not None
     assert d.waiting_position == 1
     assert [m.to for m in mail.outbox] == [[c.email]]
     assert "place s'est libérée" in mail.outbox[0].subject
@@ -58,7 +59,8 @@ def test_the_confirmation_carries_a_valid_invitation(world, django_capture_on_co
     assert message.to == [registration.email]
     assert "Inscription confirmée" in message.subject
     calendar = _ics(message)
-    assert calendar["METHOD"] == "PUBLISH" and calendar["VERSION"] == "2.0"
+    assert calendar["METHOD"] == "PUBLISH"
+    assert calendar["VERSION"] == "2.0"
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["UID"]).startswith(f"pilote-inscription-{registration.key}@")
     assert vevent["DTSTART"].params["TZID"] == "Europe/Paris"
@@ -86,17 +88,23 @@ def test_the_public_path_needs_consent_and_an_open_event(world):
         register(event)
     # The team may still register someone.
     (registration,) = register(event, acting_user=world.users["manager"], consent=False)
-    assert registration.by_team and registration.consent_at is None
+    assert registration.by_team
+    assert registration.consent_at is None
 
 
 def test_the_same_address_twice_is_one_registration(world):
     event = event_of(world)
     first = register(event)[0]
     second, created = services.registration_create(
-        acting_user=None, event=event, first_name="X", last_name="Y", email=first.email.upper(),
+        acting_user=None,
+        event=event,
+        first_name="X",
+        last_name="Y",
+        email=first.email.upper(),
         consent=True,
-    )  # fmt: skip
-    assert not created and second == first
+    )
+    assert not created
+    assert second == first
 
 
 def test_reminders_go_once_the_day_before(world, django_capture_on_commit_callbacks):
@@ -128,8 +136,9 @@ def test_attendance_follows_the_registration_on_the_timeline(world):
     titles = [e.title for e in timeline(world.users["agent_e2"], site)]
     assert titles == ["Inscription : Atelier hydrogène"]
 
-    services.attendance_mark(acting_user=world.users["manager"], registration=registration,
-                             present=True)  # fmt: skip
+    services.attendance_mark(
+        acting_user=world.users["manager"], registration=registration, present=True
+    )
     attendance.refresh_from_db()
     assert attendance.present is True
     assert [e.title for e in timeline(world.users["manager"], site)] == [
@@ -148,8 +157,9 @@ def test_an_epci_visibility_hides_the_participation_from_other_epcis(world):
     site = EstablishmentFactory(epci=world.epcis["e1"])
     event = event_of(world, "agent_e1", epci="e1", days=0, attendance_visibility=Visibility.EPCI)
     (registration,) = register(event, siret=site.siret)
-    services.attendance_mark(acting_user=world.users["agent_e1"], registration=registration,
-                             present=True)  # fmt: skip
+    services.attendance_mark(
+        acting_user=world.users["agent_e1"], registration=registration, present=True
+    )
     assert timeline(world.users["agent_e1"], site)
     assert timeline(world.users["manager"], site)
     assert timeline(world.users["agent_e2"], site) == []
@@ -161,10 +171,12 @@ def test_only_who_runs_the_event_marks_attendance(world):
     (registration,) = register(event)
     for outsider in ("agent_e2", "partner", "admin", "manager_b"):
         with pytest.raises(PermissionDenied):
-            services.attendance_mark(acting_user=world.users[outsider],
-                                     registration=registration, present=True)  # fmt: skip
-    services.attendance_mark(acting_user=world.users["manager"], registration=registration,
-                             present=True)  # fmt: skip
+            services.attendance_mark(
+                acting_user=world.users[outsider], registration=registration, present=True
+            )
+    services.attendance_mark(
+        acting_user=world.users["manager"], registration=registration, present=True
+    )
 
 
 def test_agents_create_events_only_for_their_epci(world):
@@ -192,17 +204,30 @@ def test_no_show_rate_and_followup_once_per_person(world, django_capture_on_comm
     assert no_show_rate(counted.n_registered, counted.n_attended) == 0.25
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.followup_send(acting_user=manager, event=event, audience="attendees",
-                                         subject="Merci", body="Les supports sont en ligne.")  # fmt: skip
+        message = services.followup_send(
+            acting_user=manager,
+            event=event,
+            audience="attendees",
+            subject="Merci",
+            body="Les supports sont en ligne.",
+        )
     assert message.recipients.count() == 3
-    assert len(mail.outbox) == 3 and "supports" in mail.outbox[0].body
+    assert len(mail.outbox) == 3
+    assert "supports" in mail.outbox[0].body
     with pytest.raises(ValidationError):
-        services.followup_send(acting_user=manager, event=event, audience="attendees",
-                               subject="Encore", body="…")  # fmt: skip
+        services.followup_send(
+            acting_user=manager, event=event, audience="attendees", subject="Encore", body="…"
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        services.followup_send(acting_user=manager, event=event, audience="absentees",
-                               subject="Dommage", body="Vous nous avez manqué.")  # fmt: skip
-    assert len(mail.outbox) == 4 and mail.outbox[-1].to == [people[3].email]
+        services.followup_send(
+            acting_user=manager,
+            event=event,
+            audience="absentees",
+            subject="Dommage",
+            body="Vous nous avez manqué.",
+        )
+    assert len(mail.outbox) == 4
+    assert mail.outbox[-1].to == [people[3].email]
 
 
 def test_registrations_are_anonymised_a_year_after(world):
@@ -212,5 +237,6 @@ def test_registrations_are_anonymised_a_year_after(world):
     assert services.registrations_purge(now=timezone.now()) == 0
     assert services.registrations_purge(now=timezone.now() + dt.timedelta(days=400)) == 1
     registration.refresh_from_db()
-    assert registration.email == "" and registration.last_name == ""
+    assert registration.email == ""
+    assert registration.last_name == ""
     assert Attendance.objects.filter(establishment=site).exists()
