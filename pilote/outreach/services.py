@@ -544,7 +544,7 @@ def public_subscribe(
             after=_snapshot(subscriber),
         )
     elif subscriber.status == SubscriberStatus.PENDING:
-        if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
+        if now - subscriber.updated_at < RESEND_AFTER:  # asked, or its link sent, just now
             return
         before = _snapshot(subscriber)
         for name, value in values.items():
@@ -633,24 +633,17 @@ def confirm(*, token: str, now: dt.datetime | None = None) -> Subscriber | None:
     return subscriber
 
 
-@transaction.atomic
-def purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
-    """Erase the pending subscribers whose confirmation link expired (never confirmed:
-    no consent, nothing to keep). The daily command `purge_subscribers`."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=CONFIRMATION_DAYS)
-    stale = Subscriber.objects.filter(status=SubscriberStatus.PENDING).filter(
-        confirmation_sent_at__lt=cutoff
-    ) | Subscriber.objects.filter(
-        status=SubscriberStatus.PENDING, confirmation_sent_at__isnull=True, created_at__lt=cutoff
+def expired_pending(now: dt.datetime | None = None):
+    """The pending subscribers whose confirmation link expired, or who never got one, more
+    than `CONFIRMATION_DAYS` days ago: never confirmed, so no consent and nothing to keep
+    (erased by the daily command `purge_subscribers`)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=CONFIRMATION_DAYS)
+    from django.db.models import Q
+
+    return Subscriber.objects.filter(status=SubscriberStatus.PENDING).filter(
+        Q(confirmation_sent_at__lt=cutoff)
+        | Q(confirmation_sent_at__isnull=True, created_at__lt=cutoff)
     )
-    count = 0
-    for subscriber in stale.select_related("mailing_list"):
-        subscriber_erase(
-            acting_user=None, subscriber=subscriber, reason="inscription non confirmée"
-        )
-        count += 1
-    return count
 
 
 # --- Issues -----------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def _has_send_panel() -> bool:
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
     mailing_list = perms.mailing_list_of(request)
-    rows = mailing_list.issues.annotate(recipients=Count("deliveries"))
+    rows = mailing_list.issues.annotate(recipients=Count("deliveries")).order_by("-number")
     return render_list(
         request,
         rows,
@@ -107,10 +107,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outreach/issue_detail.html",
         {
             "issue": issue,
-            "body": mark_safe(services.issue_render(issue)),  # noqa: S308 — rendered by a template, Markdown sanitised
+            "body": mark_safe(services.issue_render(issue)),
             "editable": issue.status in services.ISSUE_EDITABLE_STATUSES,
             "version": version_of(issue),
-            "send_panel": _has_send_panel(),
+            "has_send_panel": _has_send_panel(),
             "active": issue.mailing_list.subscribers.filter(status=SubscriberStatus.ACTIVE).count(),
         },
     )
@@ -159,7 +159,7 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/issue_preview.html",
-        {"issue": issue, "body": mark_safe(services.issue_render(issue))},  # noqa: S308
+        {"issue": issue, "body": mark_safe(services.issue_render(issue))},
     )
 
 
