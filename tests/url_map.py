@@ -147,5 +147,6 @@ EXEMPT: dict[str, str] = {
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
-    "linkedin:page": "statistics of the territory's public LinkedIn page, not follow-up: the same for every reader; import by TI managers (tests/linkedin/test_views.py)",
+    "linkedin:page": "statistics of the territory's public LinkedIn page, not follow-up: "
+    "the same for every reader; import by TI managers (tests/linkedin/test_views.py)",
 }
