@@ -68,7 +68,8 @@ def test_an_event_registration_and_check_in_reach_the_timeline(
     # The confirmation email carries the invitation.
     (message,) = [m for m in mail.outbox if m.to == ["camille.durand@fonderie.example"]]
     (name, content, mimetype) = message.attachments[0]
-    assert name == "invitation.ics" and mimetype.startswith("text/calendar")
+    assert name == "invitation.ics"
+    assert mimetype.startswith("text/calendar")
     calendar = Calendar.from_ical(content if isinstance(content, bytes) else content.encode())
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["SUMMARY"]) == "Atelier hydrogène vert"
@@ -91,7 +92,8 @@ def test_an_event_registration_and_check_in_reach_the_timeline(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 800, f"la page d'émargement déborde : {width} px"
     registration.refresh_from_db()
-    assert registration.attended is True and registration.checked_in_at is not None
+    assert registration.attended is True
+    assert registration.checked_in_at is not None
     assert Attendance.objects.get().present is True
 
     # The establishment's timeline shows the participation.
@@ -102,6 +104,7 @@ def test_an_event_registration_and_check_in_reach_the_timeline(
 
     # The sign-in sheet is a PDF.
     response = page.request.get(f"/evenements/{event.pk}/emargement.pdf")
-    assert response.ok and response.body().startswith(b"%PDF")
+    assert response.ok
+    assert response.body().startswith(b"%PDF")
     assert dt.timedelta(0) <= event.ends_at - event.starts_at
     browser_errors.assert_none()
