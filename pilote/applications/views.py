@@ -35,12 +35,18 @@ def _application(request: HttpRequest, pk: int, *, editable: bool = False) -> Ap
     fetch = access.get_editable_or_404 if editable else get_visible_or_404
     return fetch(
         Application.objects.select_related(
-            "establishment__company", "establishment__commune", "epci", "scheme", "author",
-            "author_organisation", "project", "need",
+            "establishment__company",
+            "establishment__commune",
+            "epci",
+            "scheme",
+            "author",
+            "author_organisation",
+            "project",
+            "need",
         ),
         request.user,
         pk=pk,
-    )  # fmt: skip
+    )
 
 
 def _filtered(request: HttpRequest):
@@ -90,15 +96,27 @@ def _can_import(request: HttpRequest) -> bool:
 
 
 EXPORT_COLUMNS = [
-    Column("N°", INTEGER), Column("Référence"), Column("SIRET"), Column("Établissement"),
-    Column("Entreprise"), Column("EPCI"), Column("Intitulé"), Column("Dispositif ou financeur"),
+    Column("N°", INTEGER),
+    Column("Référence"),
+    Column("SIRET"),
+    Column("Établissement"),
+    Column("Entreprise"),
+    Column("EPCI"),
+    Column("Intitulé"),
+    Column("Dispositif ou financeur"),
     Column("Statut"),
-    Column("Accompagné par l'équipe TI"), Column("Dépôt", DATE), Column("Décision", DATE),
-    Column("Clôture de l'appel", DATE), Column("Pièces attendues le", DATE),
-    Column("Montant demandé (€)", AMOUNT), Column("Montant accordé (€)", AMOUNT),
-    Column("Montant versé (€)", AMOUNT), Column("Investissement soutenu (€)", AMOUNT),
-    Column("Emplois", INTEGER), Column("Visibilité"),
-]  # fmt: skip
+    Column("Accompagné par l'équipe TI"),
+    Column("Dépôt", DATE),
+    Column("Décision", DATE),
+    Column("Clôture de l'appel", DATE),
+    Column("Pièces attendues le", DATE),
+    Column("Montant demandé (€)", AMOUNT),
+    Column("Montant accordé (€)", AMOUNT),
+    Column("Montant versé (€)", AMOUNT),
+    Column("Investissement soutenu (€)", AMOUNT),
+    Column("Emplois", INTEGER),
+    Column("Visibilité"),
+]
 
 
 @login_required
@@ -107,14 +125,29 @@ def application_export(request: HttpRequest) -> HttpResponse:
     rows = rows.select_related("establishment__company").annotate(paid=Sum("payments__amount"))
     lines = (
         [
-            a.pk, a.reference, a.establishment.siret, a.establishment.display_name,
-            a.establishment.company.display_name, a.epci.name, a.title, a.scheme_label,
-            a.get_status_display(), "oui" if a.supported else "non", a.filed_on, a.decided_on,
-            a.closes_on, a.documents_due_on, a.amount_requested, a.amount_granted, a.paid,
-            a.investment, a.jobs, a.get_visibility_display(),
+            a.pk,
+            a.reference,
+            a.establishment.siret,
+            a.establishment.display_name,
+            a.establishment.company.display_name,
+            a.epci.name,
+            a.title,
+            a.scheme_label,
+            a.get_status_display(),
+            "oui" if a.supported else "non",
+            a.filed_on,
+            a.decided_on,
+            a.closes_on,
+            a.documents_due_on,
+            a.amount_requested,
+            a.amount_granted,
+            a.paid,
+            a.investment,
+            a.jobs,
+            a.get_visibility_display(),
         ]
         for a in rows.order_by("-filed_on", "-pk").iterator(chunk_size=500)
-    )  # fmt: skip
+    )
     return xlsx_response("dossiers", EXPORT_COLUMNS, lines, title="Dossiers")
 
 
@@ -282,11 +315,23 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Payments, documents, time spent ---------------------------------------------------------
 
 
-def _child_form_page(request, application, form, title: str, template_field: str):
+def _add_to(request, pk: int, form, add, *, done: str, title: str, multipart: bool = False):
+    """POST of a form that adds to an application (a payment, a document, time spent):
+    `add(application, form)` calls the service; back to the application, or the form again
+    with its errors (400)."""
+    application = _application(request, pk, editable=True)
+    if form.is_valid():
+        try:
+            add(application, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(application)
     return render(
         request,
         "applications/child_form.html",
-        {"form": form, "application": application, "title": title, "multipart": template_field},
+        {"form": form, "application": application, "title": title, "multipart": multipart},
         status=400,
     )
 
@@ -294,18 +339,17 @@ def _child_form_page(request, application, form, title: str, template_field: str
 @login_required
 @require_POST
 def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk, editable=True)
-    form = forms.PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.payment_add(acting_user=request.user, application=application,
-                                 **form.cleaned_data)  # fmt: skip
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Le versement est enregistré.")
-            return redirect(application)
-    return _child_form_page(request, application, form, "Ajouter un versement", "")
+    def add(application, data):
+        services.payment_add(acting_user=request.user, application=application, **data)
+
+    return _add_to(
+        request,
+        pk,
+        forms.PaymentForm(request.POST),
+        add,
+        done="Le versement est enregistré.",
+        title="Ajouter un versement",
+    )
 
 
 @login_required
@@ -321,22 +365,23 @@ def payment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk, editable=True)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.document_add(
-                acting_user=request.user,
-                application=application,
-                upload=form.cleaned_data["upload"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "La pièce est ajoutée.")
-            return redirect(application)
-    return _child_form_page(request, application, form, "Ajouter une pièce", "multipart")
+    def add(application, data):
+        services.document_add(
+            acting_user=request.user,
+            application=application,
+            upload=data["upload"],
+            kind=data["kind"],
+        )
+
+    return _add_to(
+        request,
+        pk,
+        forms.DocumentForm(request.POST, request.FILES),
+        add,
+        done="La pièce est ajoutée.",
+        title="Ajouter une pièce",
+        multipart=True,
+    )
 
 
 @login_required
@@ -370,15 +415,14 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def support_time_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk, editable=True)
-    form = forms.SupportTimeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.support_time_add(acting_user=request.user, application=application,
-                                      **form.cleaned_data)  # fmt: skip
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Le temps passé est enregistré.")
-            return redirect(application)
-    return _child_form_page(request, application, form, "Noter du temps passé", "")
+    def add(application, data):
+        services.support_time_add(acting_user=request.user, application=application, **data)
+
+    return _add_to(
+        request,
+        pk,
+        forms.SupportTimeForm(request.POST),
+        add,
+        done="Le temps passé est enregistré.",
+        title="Noter du temps passé",
+    )
