@@ -9,7 +9,11 @@ d'industrie's semi-annual bilan, and an XLSX of its tables.
   during the period; for a stock, such as the applications in review, its variation);
 - the payments of the supported applications (« versé »), the establishments met during
   the period and the applications accepted during it (the highlights), read through
-  `visible_to(reader)`.
+  `visible_to(reader)`;
+- the territory's LinkedIn page (`pilote.linkedin.figures`, docs/linkedin.md): followers,
+  impressions, clicks, reactions and posts at D1 − 1, at D2 and over the period, month by
+  month, and the period's five best posts. Public-page statistics: the same for every reader;
+  the section (and its two sheets) only when something is imported.
 
 `reader` is the user the bilan is for: every follow-up record is read through
 `visible_to(reader)`, so an EPCI agent's bilan never counts another EPCI's confidential
@@ -42,6 +46,7 @@ from pilote.core.money import to_cents
 from pilote.core.spreadsheet import AMOUNT, DATE, INTEGER, TEXT, Column, Sheet
 from pilote.indicators.facts import live_facts
 from pilote.indicators.indicators import LABELS, Book, Figures, epcis_of, month_end
+from pilote.linkedin import figures as linkedin_figures
 
 RATE = "rate"  # a percentage (66.67): a plain number in the XLSX, « 66,7 % » in the PDF
 ZERO = Decimal("0.00")
@@ -313,6 +318,9 @@ class Bilan:
     monthly: Table | None = None
     charts: list[Chart] = field(default_factory=list)
     summary_tables: list[Table] = field(default_factory=list)
+    linkedin: Summary | None = None  # None: nothing imported from LinkedIn
+    linkedin_top: Table | None = None
+    linkedin_monthly: Table | None = None
 
     @property
     def day_before(self) -> dt.date:
@@ -370,7 +378,8 @@ class Bilan:
         return [
             *self.summary_tables,
             *(t for t in (self.companies, self.largest, self.accepted, self.epci_activity,
-                          self.epci_pipeline, self.monthly) if t is not None),
+                          self.epci_pipeline, self.monthly, self.linkedin_monthly,
+                          self.linkedin_top) if t is not None),
         ]  # fmt: skip
 
 
@@ -657,7 +666,65 @@ def build(territory, date_from: dt.date, date_to: dt.date, reader=None) -> Bilan
         _chart("Montant accordé aux dossiers accompagnés, par mois", labels,
                [r[granted_at] for r in monthly_rows], AMOUNT),
     ]  # fmt: skip
+    _linkedin(bilan, territory, spans)
     return bilan
+
+
+LINKEDIN_MEASURES = (
+    ("followers", "Abonnés de la page"), ("impressions", "Impressions des publications"),
+    ("clicks", "Clics"), ("reactions", "Réactions"), ("posts", "Publications"),
+)  # fmt: skip
+POST_COLUMNS = [
+    Column("Publication", TEXT), Column("Publiée le", DATE), Column("Impressions", INTEGER),
+    Column("Clics", INTEGER), Column("Réactions", INTEGER), Column("Commentaires", INTEGER),
+    Column("Republications", INTEGER), Column("Interactions", INTEGER),
+]  # fmt: skip
+
+
+def _linkedin(bilan: Bilan, territory, spans: list[tuple[dt.date, dt.date]]) -> None:
+    """The LinkedIn section (docs/linkedin.md): nothing when nothing is imported."""
+    if not linkedin_figures.has_data(territory):
+        return
+    followers = linkedin_figures.Followers(territory)
+
+    def at(day: dt.date) -> dict[str, int | None]:
+        content = linkedin_figures.content_between(territory, EARLIEST, day)
+        return {"followers": followers.at(day), **content,
+                "posts": linkedin_figures.posts_between(territory, EARLIEST, day)}  # fmt: skip
+
+    start, end = at(bilan.day_before), at(bilan.date_to)
+    rows = []
+    for key, label in LINKEDIN_MEASURES:
+        change = None if start[key] is None or end[key] is None else end[key] - start[key]
+        if key == "followers" and change is None and end[key] is not None:
+            change = end[key]
+        rows.append(SummaryRow(label, fr_int(start[key]), fr_int(end[key]),
+                               fr_delta(change, INTEGER)))  # fmt: skip
+    bilan.linkedin = Summary("Page LinkedIn du territoire", rows)
+    top = linkedin_figures.top_posts(territory, bilan.date_from, bilan.date_to)
+    bilan.linkedin_top = Table(
+        "LinkedIn — publications", "Les 5 publications LinkedIn de la période qui ont le mieux "
+        "marché (interactions : clics, réactions, commentaires, republications)", POST_COLUMNS,
+        [[p.title or p.link or "(sans titre)", p.created_on, p.impressions, p.clicks,
+          p.reactions, p.comments, p.reposts, linkedin_figures.engagement_of(p)] for p in top],
+    )  # fmt: skip
+    monthly = []
+    for first, last in spans:
+        content = linkedin_figures.content_between(territory, first, last)
+        monthly.append([fr_month(first), first, last, followers.at(last),
+                        followers.gained(first, last), content["impressions"],
+                        content["clicks"]])  # fmt: skip
+    period = linkedin_figures.content_between(territory, bilan.date_from, bilan.date_to)
+    bilan.linkedin_monthly = Table(
+        "LinkedIn — mois par mois", "LinkedIn mois par mois",
+        [Column("Mois", TEXT), Column("Du", DATE), Column("Au", DATE),
+         Column("Abonnés en fin de mois", INTEGER), Column("Nouveaux abonnés", INTEGER),
+         Column("Impressions", INTEGER), Column("Clics", INTEGER)],
+        monthly,
+        total=["Période", bilan.date_from, bilan.date_to, end["followers"],
+               followers.gained(bilan.date_from, bilan.date_to), period["impressions"],
+               period["clicks"]],
+    )  # fmt: skip
 
 
 # --- Output ---------------------------------------------------------------------------------

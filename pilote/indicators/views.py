@@ -34,6 +34,7 @@ from pilote.core.money import to_cents
 from pilote.indicators import indicators
 from pilote.indicators.indicators import LABELS, month_end, month_start, parse_month
 from pilote.indicators.models import Snapshot
+from pilote.linkedin import figures as linkedin_figures
 
 DEFAULT_MONTHS = 24
 MAX_MONTHS = 120
@@ -357,5 +358,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_partner": membership.role == Role.PARTNER,
             "de": f"{params.first:%Y-%m}",
             "a": f"{params.last:%Y-%m}",
+            # The territory's LinkedIn page: public statistics, the same for every reader.
+            "linkedin": linkedin_figures.dashboard(territory, params.as_of, months, today),
         },
     )

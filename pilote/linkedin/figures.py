@@ -10,7 +10,6 @@ imported up to the date (so the first followers export should start at the page'
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
@@ -109,49 +108,6 @@ def posts_between(territory, first: dt.date, last: dt.date) -> int:
                                created_on__lte=last).count()  # fmt: skip
 
 
-@dataclass
-class Period:
-    """The page over a period (the bilan's LinkedIn section)."""
-
-    date_from: dt.date
-    date_to: dt.date
-    has_data: bool = False
-    followers_start: int | None = None  # the day before the period
-    followers_end: int | None = None
-    gained: int = 0
-    impressions: int = 0
-    clicks: int = 0
-    reactions: int = 0
-    comments: int = 0
-    reposts: int = 0
-    posts: int = 0
-    top: list[Post] = field(default_factory=list)
-    monthly: list[tuple[dt.date, int | None, int, int, int]] = field(default_factory=list)
-
-
-def period(territory, date_from: dt.date, date_to: dt.date) -> Period:
-    result = Period(date_from, date_to, has_data=has_data(territory))
-    if not result.has_data:
-        return result
-    followers = Followers(territory)
-    result.followers_start = followers.at(date_from - dt.timedelta(days=1))
-    result.followers_end = followers.at(date_to)
-    result.gained = followers.gained(date_from, date_to)
-    content = content_between(territory, date_from, date_to)
-    for name in ("impressions", "clicks", "reactions", "comments", "reposts"):
-        setattr(result, name, content[name])
-    result.posts = posts_between(territory, date_from, date_to)
-    result.top = top_posts(territory, date_from, date_to)
-    month, last = month_start(date_from), month_start(date_to)
-    while month <= last:
-        first_day, last_day = max(month, date_from), min(month_end(month), date_to)
-        sums = content_between(territory, first_day, last_day)
-        result.monthly.append((month, followers.at(last_day), followers.gained(first_day, last_day),
-                               sums["impressions"], sums["clicks"]))  # fmt: skip
-        month = add_months(month, 1)
-    return result
-
-
 def engagement_of(post: Post) -> int:
     return (post.clicks or 0) + (post.reactions or 0) + (post.comments or 0) + (post.reposts or 0)
 
@@ -217,3 +173,21 @@ def first_month(territory) -> dt.date | None:
     ]  # fmt: skip
     dates = [d for d in dates if d]
     return month_start(min(dates)) if dates else None
+
+
+def dashboard(territory, as_of: dt.date, months: list[dt.date], today: dt.date) -> dict | None:
+    """The programme dashboard's LinkedIn block (None when nothing is imported): followers at
+    `as_of`, gained and impressions over the 90 days before, month by month, best posts."""
+    if not has_data(territory):
+        return None
+    block = overview(territory, months, today)
+    followers = block["followers"]
+    since = as_of - dt.timedelta(days=89)
+    content = content_between(territory, since, as_of)
+    top = top_posts(territory, since, as_of, limit=3)
+    return {
+        "followers": followers.at(as_of), "gained_90": followers.gained(since, as_of),
+        "impressions_90": content["impressions"], "clicks_90": content["clicks"],
+        "since": since, "charts": block["charts"], "rows": block["rows"],
+        "top": [(post, engagement_of(post)) for post in top],
+    }  # fmt: skip
