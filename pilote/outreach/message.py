@@ -17,9 +17,9 @@ not served under the site's CSP); the web version (`public_web.html`) carries no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.header import Header
-from email.utils import formataddr
+from email.utils import formataddr, formatdate
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -81,6 +81,15 @@ def list_id(issue: Issue) -> str:
     return f"{phrase} {ident}"
 
 
+# Placeholders of the serialised message shared by every recipient (`Prepared.raw`): plain
+# ASCII without spaces, so that the MIME serialisation (8-bit bodies, headers folded at spaces)
+# leaves them intact; `prepare` checks it and falls back to serialising each message otherwise.
+_PH_TO = "destinataire-pilote@placeholder.invalid"
+_PH_MAILTO_SUBJECT = "__PILOTE_SUJET_DE_DESABONNEMENT__"
+_PH_MESSAGE_ID = "<__PILOTE_MESSAGE_ID__@placeholder.invalid>"
+_PH_DATE = "__PILOTE_DATE__"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What every recipient's message of one issue shares, rendered once."""
@@ -94,6 +103,8 @@ class Prepared:
     list_id: str
     mailto: str
     host: str
+    unsubscribe_prefix: str  # the unsubscription URL up to its token
+    raw: bytes | None = None  # the whole message, serialised once, with placeholders
 
 
 def render_bodies(issue: Issue, *, unsubscribe_url: str) -> tuple[str, str]:
@@ -116,7 +127,9 @@ def render_bodies(issue: Issue, *, unsubscribe_url: str) -> tuple[str, str]:
 def prepare(issue: Issue, *, test: bool = False) -> Prepared:
     mailing_list = issue.mailing_list
     text, html = render_bodies(issue, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
-    return Prepared(
+    marker = "JETON"
+    prefix = unsubscribe_url(marker)
+    prepared = Prepared(
         issue_id=issue.pk,
         subject=(TEST_PREFIX if test else "") + subject_of(issue),
         text=text,
@@ -126,7 +139,35 @@ def prepare(issue: Issue, *, test: bool = False) -> Prepared:
         list_id=list_id(issue),
         mailto=unsubscribe_mailto(issue),
         host=site_host(),
+        unsubscribe_prefix=prefix[: prefix.rindex(marker)],
     )
+    return replace(prepared, raw=_serialise_once(prepared))
+
+
+def _serialise_once(prepared: Prepared) -> bytes | None:
+    """The message with placeholders where each recipient's values go, or None if the
+    serialisation did not keep them verbatim (a body line over 998 characters is sent
+    quoted-printable, for instance)."""
+    email = _email(
+        prepared,
+        to=_PH_TO,
+        url=UNSUBSCRIBE_PLACEHOLDER,
+        mailto_subject=_PH_MAILTO_SUBJECT,
+        headers={"Message-ID": _PH_MESSAGE_ID, "Date": _PH_DATE},
+    )
+    raw = email.message().as_bytes(linesep="\r\n")
+    expected = {
+        _PH_TO: 1,
+        UNSUBSCRIBE_PLACEHOLDER: 1
+        + prepared.text.count(UNSUBSCRIBE_PLACEHOLDER)
+        + prepared.html.count(UNSUBSCRIBE_PLACEHOLDER),
+        _PH_MAILTO_SUBJECT: 1,
+        _PH_MESSAGE_ID: 1,
+        _PH_DATE: 1,
+    }
+    if any(raw.count(ph.encode()) != n for ph, n in expected.items()):
+        return None
+    return raw
 
 
 def unsubscribe_url(token: str) -> str:
@@ -137,6 +178,55 @@ def message_id(issue_id: int, delivery_id: int, host: str | None = None) -> str:
     return f"<newsletter-{issue_id}-{delivery_id}@{host or site_host()}>"
 
 
+class _Serialised:
+    """What `EmailMessage.message()` returns, for a message already serialised."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def as_bytes(self, unixfrom=False, linesep="\r\n") -> bytes:
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, unixfrom=False, linesep="\n") -> str:
+        return self.as_bytes(linesep=linesep).decode("utf-8", "replace")
+
+    def get_charset(self):
+        return None
+
+
+class NewsletterEmail(EmailMultiAlternatives):
+    """A recipient's message. Its attributes are those of any Django e-mail (the test
+    backends read them); `message()` fills the issue's serialised message in when there is
+    one, instead of building and serialising the MIME tree again for each recipient."""
+
+    serialised: bytes | None = None
+
+    def message(self):
+        if self.serialised is None:
+            return super().message()
+        return _Serialised(self.serialised)
+
+
+def _email(prepared, *, to, url, mailto_subject, headers, connection=None) -> NewsletterEmail:
+    email = NewsletterEmail(
+        subject=prepared.subject,
+        body=prepared.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
+        from_email=prepared.from_email,
+        to=[to],
+        reply_to=list(prepared.reply_to),
+        headers={
+            "List-Unsubscribe": f"<{url}>, <mailto:{prepared.mailto}?subject={mailto_subject}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": prepared.list_id,
+            "Precedence": "bulk",
+            **headers,
+        },
+        connection=connection,
+    )
+    email.attach_alternative(prepared.html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+    return email
+
+
 def build(
     prepared: Prepared,
     *,
@@ -144,31 +234,34 @@ def build(
     token: str,
     delivery_id: int | None,
     connection=None,
-) -> EmailMultiAlternatives:
+) -> NewsletterEmail:
     """The message of one recipient: `token` is their `subscriptions.unsubscribe_token`;
     `delivery_id` None (the test message) leaves the Message-ID to the mail library."""
-    url = unsubscribe_url(token)
-    headers = {
-        "List-Unsubscribe": (
-            f"<{url}>, <mailto:{prepared.mailto}?subject={quote(f'desabonnement-{token}')}>"
-        ),
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": prepared.list_id,
-        "Precedence": "bulk",
-    }
+    url = f"{prepared.unsubscribe_prefix}{token}/"
+    mailto_subject = quote(f"desabonnement-{token}")
+    headers = {}
     if delivery_id is not None:
         headers["Message-ID"] = message_id(prepared.issue_id, delivery_id, prepared.host)
-    message = EmailMultiAlternatives(
-        subject=prepared.subject,
-        body=prepared.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
-        from_email=prepared.from_email,
-        to=[to],
-        reply_to=list(prepared.reply_to),
+    email = _email(
+        prepared,
+        to=to,
+        url=url,
+        mailto_subject=mailto_subject,
         headers=headers,
         connection=connection,
     )
-    message.attach_alternative(prepared.html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
-    return message
+    if prepared.raw is not None and delivery_id is not None and to.isascii():
+        email.serialised = (
+            prepared.raw.replace(_PH_TO.encode(), to.encode())
+            .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
+            .replace(_PH_MAILTO_SUBJECT.encode(), mailto_subject.encode())
+            .replace(_PH_MESSAGE_ID.encode(), headers["Message-ID"].encode())
+            .replace(
+                _PH_DATE.encode(),
+                formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode(),
+            )
+        )
+    return email
 
 
 def build_for(issue: Issue, subscriber: Subscriber, *, delivery_id: int | None):

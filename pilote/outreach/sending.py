@@ -37,7 +37,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import Count, F
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from pilote.core import audit
@@ -256,6 +257,48 @@ def _text(error: bytes | str) -> str:
 # --- A run --------------------------------------------------------------------------------
 
 
+# --- The two writes of every message --------------------------------------------------------
+# Plain SQL: they run twice per message and the ORM's compilation of these UPDATEs costs
+# more than the statements themselves (bench/bench_newsletter.py). Each is committed at once
+# (autocommit): a claimed row is never lost, a sent row never sent again.
+
+
+def claim(delivery_id: int, subscriber_id: int, *, email: str, message_id: str) -> bool:
+    """Take a `pending` or `retry` row if its subscriber is still active: `sending`,
+    attempts + 1. False if another run took it or the subscriber left meanwhile."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    subscribers = connection.ops.quote_name(Subscriber._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1, "
+            f"email = %s, message_id = %s WHERE id = %s AND status IN (%s, %s) AND EXISTS "
+            f"(SELECT 1 FROM {subscribers} WHERE id = %s AND status = %s)",
+            [
+                DeliveryStatus.SENDING.value,
+                now,
+                email,
+                message_id,
+                delivery_id,
+                DeliveryStatus.PENDING.value,
+                DeliveryStatus.RETRY.value,
+                subscriber_id,
+                SubscriberStatus.ACTIVE.value,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def mark_sent(delivery_id: int) -> None:
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = %s WHERE id = %s",
+            [DeliveryStatus.SENT.value, now, "", delivery_id],
+        )
+
+
 class _Stop(Exception):
     pass
 
@@ -311,16 +354,11 @@ class Run:
         if self.stop_after is not None and self.attempted >= self.stop_after:
             raise _Stop(f"arrêt demandé après {self.stop_after} message(s)")
         connection = self.connect()
-        claimed = (
-            Delivery.objects.filter(pk=delivery.pk, status__in=TO_SEND)
-            .filter(subscriber__status=SubscriberStatus.ACTIVE)
-            .update(
-                status=DeliveryStatus.SENDING,
-                claimed_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                email=subscriber.email,
-                message_id=message.message_id(self.issue.pk, delivery.pk, self.prepared.host),
-            )
+        claimed = claim(
+            delivery.pk,
+            subscriber.pk,
+            email=subscriber.email,
+            message_id=message.message_id(self.issue.pk, delivery.pk, self.prepared.host),
         )
         if not claimed:  # unsubscribed meanwhile, or taken by another run
             self.skip(delivery)
@@ -352,7 +390,7 @@ class Run:
         except (smtplib.SMTPException, OSError) as error:
             self.dropped(delivery, _text(str(error) or type(error).__name__))
         else:
-            self.mark(delivery, DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+            mark_sent(delivery.pk)
             subscriptions.record_delivered(subscriber)
             self.summary.sent += 1
             self.connection_failures = 0
