@@ -49,7 +49,9 @@ class FollowerDay(DayModel):
         verbose_name = "abonnés LinkedIn d'un jour"
         verbose_name_plural = "abonnés LinkedIn par jour"
         constraints = [
-            models.UniqueConstraint(fields=["territory", "date"], name="linkedin_follower_day")
+            models.UniqueConstraint(
+                fields=["territory", "date"], name="linkedin_followerday_unique_date"
+            )
         ]
 
 
@@ -63,7 +65,9 @@ class VisitorDay(DayModel):
         verbose_name = "visiteurs LinkedIn d'un jour"
         verbose_name_plural = "visiteurs LinkedIn par jour"
         constraints = [
-            models.UniqueConstraint(fields=["territory", "date"], name="linkedin_visitor_day")
+            models.UniqueConstraint(
+                fields=["territory", "date"], name="linkedin_visitorday_unique_date"
+            )
         ]
 
 
@@ -85,7 +89,9 @@ class ContentDay(DayModel):
         verbose_name = "contenu LinkedIn d'un jour"
         verbose_name_plural = "contenus LinkedIn par jour"
         constraints = [
-            models.UniqueConstraint(fields=["territory", "date"], name="linkedin_content_day")
+            models.UniqueConstraint(
+                fields=["territory", "date"], name="linkedin_contentday_unique_date"
+            )
         ]
 
 
@@ -143,7 +149,9 @@ class Post(models.Model):
         verbose_name = "publication LinkedIn"
         verbose_name_plural = "publications LinkedIn"
         ordering = ("-created_on", "pk")
-        constraints = [models.UniqueConstraint(fields=["territory", "key"], name="linkedin_post")]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "key"], name="linkedin_post_unique_key")
+        ]
 
     def __str__(self) -> str:
         return self.title or self.link or self.key

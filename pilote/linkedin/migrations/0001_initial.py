@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'contenus LinkedIn par jour',
                 'ordering': ('date',),
                 'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_content_day')],
+                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_contentday_unique_date')],
             },
         ),
         migrations.CreateModel(
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'abonnés LinkedIn par jour',
                 'ordering': ('date',),
                 'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_follower_day')],
+                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_followerday_unique_date')],
             },
         ),
         migrations.CreateModel(
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'publication LinkedIn',
                 'verbose_name_plural': 'publications LinkedIn',
                 'ordering': ('-created_on', 'pk'),
-                'constraints': [models.UniqueConstraint(fields=('territory', 'key'), name='linkedin_post')],
+                'constraints': [models.UniqueConstraint(fields=('territory', 'key'), name='linkedin_post_unique_key')],
             },
         ),
         migrations.CreateModel(
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'visiteurs LinkedIn par jour',
                 'ordering': ('date',),
                 'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_visitor_day')],
+                'constraints': [models.UniqueConstraint(fields=('territory', 'date'), name='linkedin_visitorday_unique_date')],
             },
         ),
     ]
