@@ -117,14 +117,29 @@ def processings() -> list[Processing]:
         ),
         Processing(
             name="Lettre d'information",
-            status=PLANNED,
+            status=IN_SERVICE,
             purpose="Envoyer la lettre d'information du territoire à ses abonnés",
-            legal_basis="Consentement (art. 6.1.a), désabonnement en un clic",
-            persons="Abonnés à la lettre d'information",
-            data="Adresse électronique, nom, organisation ; date et preuve du consentement",
-            recipients="L'équipe du Territoire d'industrie",
-            retention="Jusqu'au désabonnement",
-            security=COMMON_SECURITY,
+            legal_basis="Consentement (art. 6.1.a) : confirmation par lien pour une adresse "
+            "inscrite sur le formulaire public ; pour une adresse saisie par l'équipe, la base "
+            "légale et la preuve du consentement sont enregistrées avec elle ; désabonnement "
+            "en un clic",
+            persons="Abonnés à la lettre d'information : industriels, élus, équipes des EPCI, "
+            "partenaires",
+            data="Adresse électronique, nom, organisation, catégorie ; base légale, date et "
+            "preuve du consentement (pour le formulaire public : date, heure et adresse IP de "
+            "l'inscription, date de la confirmation) ; envois et échecs de remise. Les "
+            "ouvertures et les clics ne sont mesurés que si l'équipe l'active (désactivé par "
+            "défaut)",
+            recipients="Les chefs de projet TI du territoire ; jamais les agents des EPCI, les "
+            "partenaires ni les administrateurs de la plateforme",
+            retention="Jusqu'au désabonnement ou à l'effacement demandé ; après un "
+            "désabonnement ou un échec de remise, l'adresse reste sur la liste des adresses à "
+            "ne plus contacter (après un effacement, sous forme d'empreinte seulement) ; "
+            "inscription non confirmée : effacée 7 jours après l'envoi du lien (commande "
+            "purge_subscribers, quotidienne)",
+            security=COMMON_SECURITY + " ; jetons de confirmation stockés hachés, liens de "
+            "désabonnement signés ; journal d'audit, export et effacement à la demande de la "
+            "personne",
         ),
         Processing(
             name="Événements",
