@@ -191,3 +191,15 @@ def dashboard(territory, as_of: dt.date, months: list[dt.date], today: dt.date) 
         "since": since, "charts": block["charts"], "rows": block["rows"],
         "top": [(post, engagement_of(post)) for post in top],
     }  # fmt: skip
+
+
+def json_summary(territory, day: dt.date) -> dict | None:
+    """`manage.py indicators --json`'s « linkedin » key: followers on `day` and impressions
+    of the 90 days up to it; None when nothing is imported."""
+    if not has_data(territory):
+        return None
+    since = day - dt.timedelta(days=89)
+    return {
+        "followers": Followers(territory).at(day),
+        "impressions_90_days": content_between(territory, since, day)["impressions"],
+    }

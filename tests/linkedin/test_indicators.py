@@ -117,3 +117,18 @@ def test_no_linkedin_section_without_data(world):
     assert built.linkedin is None
     assert "LinkedIn" not in bilan.render_html(built)
     assert not any(t.sheet.startswith("LinkedIn") for t in built.tables)
+
+
+def test_the_indicators_command_gives_the_linkedin_key(world, page):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("indicators", "--as-of", "2026-04-30", "--json", "--territory", "ti-a",
+                 stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["linkedin"] == {"followers": 2500,
+                                                      "impressions_90_days": 36000}  # fmt: skip
+    out = io.StringIO()
+    call_command("indicators", "--json", "--territory", "ti-b", stdout=out)
+    assert "linkedin" not in json.loads(out.getvalue())

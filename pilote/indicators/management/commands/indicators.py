@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pilote.indicators import indicators
 from pilote.indicators.text import month_of, render, territory_of
+from pilote.linkedin import figures as linkedin_figures
 
 
 class Command(BaseCommand):
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         if json:
             data = indicators.to_json(figures)
             data["reader"] = user.email if user is not None else None
+            linkedin = linkedin_figures.json_summary(territory, figures.as_of)
+            if linkedin is not None:  # the public page's statistics, the same for every reader
+                data["linkedin"] = linkedin
             self.stdout.write(_dumps(data))
         else:
             self.stdout.write(render(figures, user), ending="")
