@@ -204,7 +204,8 @@ def test_files_that_are_not_exports_are_refused_in_french(world):
 
 
 def test_a_legacy_xls_is_read(world, tmp_path):
-    xlwt = pytest.importorskip("xlwt")
+    import xlwt
+
     book = xlwt.Workbook()
     sheet = book.add_sheet("New followers")
     for r, row in enumerate([["Aggregated new followers"], ["Date", "Organic followers"],
