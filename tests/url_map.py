@@ -16,7 +16,9 @@ _ALERTS = (
     "saved searches and their subscribers belong to their owner, not to an EPCI "
     "(tests/aids/test_alerts.py)"
 )
-_NEWSLETTER = "the newsletter's team pages: TI managers of the list's territory only (tests/outreach/)"
+_NEWSLETTER = (
+    "the newsletter's team pages: TI managers of the list's territory only (tests/outreach/)"
+)
 _GUIDE = (
     "the interview guide is a territory's questionnaire, not follow-up; edited by the TI "
     "manager (tests/accompaniment/test_guide_services.py, test_views.py)"
@@ -124,12 +126,16 @@ EXEMPT: dict[str, str] = {
     "outreach:subscriber_unsubscribe": _NEWSLETTER,
     "outreach:subscriber_export": _NEWSLETTER,
     "outreach:subscriber_erase": _NEWSLETTER,
-    "outreach:web": "the web version of a sent issue: public by design, at an unguessable address (tests/outreach/)",
-    "outreach:unsubscribe": "one-click unsubscription: the signed token is the secret, no session (tests/outreach/)",
-    "outreach:subscribe": "public registration form of a territory's list, double opt-in (tests/outreach/)",
-    "outreach:confirm": "the confirmation link of the double opt-in: the token is the secret (tests/outreach/)",
+    "outreach:web": "the web version of a sent issue: public by design, at an unguessable "
+    "address (tests/outreach/)",
+    "outreach:unsubscribe": "one-click unsubscription: the signed token is the secret, no "
+    "session (tests/outreach/)",
+    "outreach:subscribe": "public registration form of a territory's list, double opt-in "
+    "(tests/outreach/)",
+    "outreach:confirm": "the confirmation link of the double opt-in: the token is the secret "
+    "(tests/outreach/)",
     # Events: public information of the territory; registrations are personal data read by
-    # who runs the event (404 to others, tests/events/test_services.py and test_pages.py); the
+    # who runs the event (404 to others, tests/events/test_services.py); the
     # follow-up they leave is the « event attendance » case, on the establishment's page.
     "events:list": _EVENTS,
     "events:create": _EVENTS,
