@@ -18,9 +18,11 @@ def can_manage(user, mailing_list: MailingList) -> bool:
 
 
 def mailing_list_of(request) -> MailingList:
-    """The current territory's list, created on first use (the TI manager's organisation as
-    sender name, `DEFAULT_FROM_EMAIL` as sender address); 404 for anyone who is not a TI
-    manager of the current territory."""
+    """The current territory's list, created on first use — the first POST (a GET writes
+    nothing: until then it is an unsaved list, with nothing in it) — with the TI manager's
+    organisation as sender name and `DEFAULT_FROM_EMAIL` as sender address; 404 for anyone
+    who is not a TI manager of the current territory. Views filter on
+    `mailing_list_id=mailing_list.pk`, which finds nothing for the unsaved list."""
     from pilote.outreach import services
 
     territory = getattr(request, "territory", None)
@@ -31,6 +33,8 @@ def mailing_list_of(request) -> MailingList:
         return found
     membership = getattr(request, "membership", None)
     organisation = membership.organisation.name if membership is not None else ""
+    if request.method != "POST":
+        return MailingList(territory=territory, **services.mailing_list_defaults(organisation))
     return services.mailing_list_create(
         acting_user=request.user, territory=territory, sender_name=organisation
     )

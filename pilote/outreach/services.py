@@ -70,6 +70,14 @@ def french_moment(moment: dt.datetime) -> str:
 # --- The list ---------------------------------------------------------------------------------
 
 
+def mailing_list_defaults(sender_name: str = "") -> dict[str, str]:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return {
+        "sender_name": (sender_name or name or settings.SITE_NAME)[:200],
+        "sender_email": address or settings.DEFAULT_FROM_EMAIL,
+    }
+
+
 @transaction.atomic
 def mailing_list_create(*, acting_user, territory, sender_name: str = "") -> MailingList:
     """The territory's list (one per territory today), created on first use."""
@@ -77,14 +85,10 @@ def mailing_list_create(*, acting_user, territory, sender_name: str = "") -> Mai
 
     if acting_user is not None and not is_ti_manager(acting_user, territory):
         raise PermissionDenied("Vous ne pouvez pas créer la lettre d'information.")
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     mailing_list, created = MailingList.objects.get_or_create(
         territory=territory,
         name="Lettre d'information",
-        defaults={
-            "sender_name": (sender_name or name or settings.SITE_NAME)[:200],
-            "sender_email": address or settings.DEFAULT_FROM_EMAIL,
-        },
+        defaults=mailing_list_defaults(sender_name),
     )
     if created:
         audit.record(

@@ -22,7 +22,7 @@ from pilote.core.htmx import render_list
 from pilote.core.locking import StaleEdit, version_of
 from pilote.outreach import forms, perms, services
 from pilote.outreach.enums import IssueStatus, SubscriberStatus
-from pilote.outreach.models import Issue
+from pilote.outreach.models import Issue, Subscriber
 from pilote.outreach.views_subscribers import form_errors
 
 PAGE_SIZE = 25
@@ -40,7 +40,7 @@ def _issue(request: HttpRequest, pk: int) -> Issue:
     return get_object_or_404(
         Issue.objects.select_related("mailing_list__territory", "author"),
         pk=pk,
-        mailing_list=mailing_list,
+        mailing_list_id=mailing_list.pk,
     )
 
 
@@ -56,7 +56,11 @@ def _has_send_panel() -> bool:
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
     mailing_list = perms.mailing_list_of(request)
-    rows = mailing_list.issues.annotate(recipients=Count("deliveries")).order_by("-number")
+    rows = (
+        Issue.objects.filter(mailing_list_id=mailing_list.pk)
+        .annotate(recipients=Count("deliveries"))
+        .order_by("-number")
+    )
     return render_list(
         request,
         rows,
@@ -66,7 +70,9 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         sorts=SORTS,
         default_sort="-numero",
         mailing_list=mailing_list,
-        active=mailing_list.subscribers.filter(status=SubscriberStatus.ACTIVE).count(),
+        active=Subscriber.objects.filter(
+            mailing_list_id=mailing_list.pk, status=SubscriberStatus.ACTIVE
+        ).count(),
     )
 
 
@@ -89,7 +95,11 @@ def issue_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect(issue)
     next_number = (
-        mailing_list.issues.order_by("-number").values_list("number", flat=True).first() or 0
+        Issue.objects.filter(mailing_list_id=mailing_list.pk)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
     ) + 1
     return render(
         request,

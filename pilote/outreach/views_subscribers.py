@@ -51,14 +51,14 @@ def _subscriber(request: HttpRequest, pk: int) -> Subscriber:
     return get_object_or_404(
         Subscriber.objects.select_related("mailing_list__territory", "contact", "added_by"),
         pk=pk,
-        mailing_list=mailing_list,
+        mailing_list_id=mailing_list.pk,
     )
 
 
 @login_required
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     mailing_list = perms.mailing_list_of(request)
-    rows = mailing_list.subscribers.all()
+    rows = Subscriber.objects.filter(mailing_list_id=mailing_list.pk)
     counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
     form = forms.SubscriberFilterForm(request.GET or None)
     return render_list(
@@ -106,7 +106,9 @@ def subscribers_from_contacts(request: HttpRequest) -> HttpResponse:
     available = services.contacts_for(request.user, mailing_list)
     shown = available.search(q).select_related("company").order_by("last_name", "first_name", "pk")
     subscribed = set(
-        mailing_list.subscribers.exclude(contact=None).values_list("contact_id", flat=True)
+        Subscriber.objects.filter(mailing_list_id=mailing_list.pk)
+        .exclude(contact=None)
+        .values_list("contact_id", flat=True)
     )
     form = forms.FromContactsForm(
         request.POST or None,
@@ -266,7 +268,9 @@ def blocked_list(request: HttpRequest) -> HttpResponse:
                     f"({entry.get_reason_display().lower()}).",
                 )
             return redirect(reverse("outreach:blocked"))
-    rows = DoNotContact.objects.filter(mailing_list=mailing_list).order_by("-created_at", "-pk")
+    rows = DoNotContact.objects.filter(mailing_list_id=mailing_list.pk).order_by(
+        "-created_at", "-pk"
+    )
     q = (request.GET.get("q") or "").strip()
     if q:
         rows = rows.filter(email__icontains=q)

@@ -256,11 +256,27 @@ def test_the_list_is_created_on_first_use_with_the_managers_organisation(world, 
     request.user = manager
     request.territory = world.territory_a
     request.membership = manager.memberships.get()
+    unsaved = perms.mailing_list_of(request)  # a GET writes nothing
+    assert unsaved.pk is None
+    assert unsaved.sender_name == "CCI A"
+    assert not MailingList.objects.exists()
+    request.method = "POST"
     mailing_list = perms.mailing_list_of(request)
     assert mailing_list.sender_name == "CCI A"
     assert mailing_list.sender_email in settings.DEFAULT_FROM_EMAIL
     assert perms.mailing_list_of(request) == mailing_list
     assert MailingList.objects.count() == 1
+
+
+def test_a_territory_without_a_list_shows_empty_pages_and_the_first_post_creates_it(world, login):
+    client = login(world.users["manager"])
+    for name in ("issues", "subscribers", "blocked", "subscriber_create", "issue_create",
+                 "subscribers_from_contacts"):  # fmt: skip
+        assert client.get(reverse(f"outreach:{name}")).status_code == 200, name
+    assert not MailingList.objects.exists()
+    client.post(reverse("outreach:blocked"), {"email": "non@exemple.fr"})
+    assert MailingList.objects.get().territory == world.territory_a
+    assert DoNotContact.objects.get().email == "non@exemple.fr"
 
 
 # --- Pages ------------------------------------------------------------------------------------
