@@ -42,7 +42,10 @@ def test_ti_managers_and_administrators_download_the_register(role, world, login
     assert "Intérêt légitime" in contacts["Base légale"]
     assert contacts["Durée de conservation"].startswith("3 ans après le dernier contact")
     assert all(r[c] for r in rows for c in REGISTER_COLUMNS)
-    assert {r["État"] for r in rows} == {"en service", "prévu"}
+    assert {r["État"] for r in rows} == {p.status for p in processings()}
+    assert {r["État"] for r in rows} <= {"en service", "prévu"}
+    newsletter = next(r for r in rows if r["Traitement"] == "Lettre d'information")
+    assert newsletter["État"] == "en service"
     assert rows[0]["Contact du délégué à la protection des données"] == "dpo@pilote.example"
 
 
