@@ -37,8 +37,9 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.message import sanitize_address
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from pilote.core import audit
@@ -108,15 +109,23 @@ def recipients(issue: Issue) -> Iterator[tuple[int, str]]:
 
 def plan(issue: Issue) -> dict[str, int]:
     """{recipients, already_sent, to_send}: the current recipients, the copies already
-    accepted by the server, the recipients who have none yet."""
-    recipient_ids = {pk for pk, _ in recipients(issue)}
+    accepted by the server, the recipients who have none yet. Streamed: counts only."""
+    blocked = blocked_hashes(issue.mailing_list_id)
     sent = Delivery.objects.filter(issue=issue, status=DeliveryStatus.SENT)
-    sent_ids = set(sent.values_list("subscriber_id", flat=True))
-    return {
-        "recipients": len(recipient_ids),
-        "already_sent": sent.count(),
-        "to_send": len(recipient_ids - sent_ids),
-    }
+    rows = (
+        Subscriber.objects.filter(mailing_list_id=issue.mailing_list_id)
+        .active()
+        .annotate(has_copy=Exists(sent.filter(subscriber=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("email", "has_copy")
+    )
+    recipients = to_send = 0
+    for email, has_copy in rows.iterator(chunk_size=2000):
+        if blocked and subscriptions.email_hash(email) in blocked:
+            continue
+        recipients += 1
+        to_send += not has_copy
+    return {"recipients": recipients, "already_sent": sent.count(), "to_send": to_send}
 
 
 def delivery_counts(issue: Issue) -> dict[str, int]:
@@ -154,31 +163,40 @@ def release_stale_claims(issue: Issue) -> int:
 def create_deliveries(issue: Issue) -> int:
     """A `pending` row for every current recipient without one; the `skipped` or `failed`
     rows of those who are recipients again (re-subscribed, reactivated) go back to
-    `pending`. Returns the number of rows made pending."""
-    existing = dict(
-        Delivery.objects.filter(issue=issue)
-        .exclude(subscriber=None)
-        .values_list("subscriber_id", "status")
+    `pending`. Returns the number of rows made pending. Streamed."""
+    blocked = blocked_hashes(issue.mailing_list_id)
+
+    def recipient(email: str) -> bool:
+        return not blocked or subscriptions.email_hash(email) not in blocked
+
+    missing = (
+        Subscriber.objects.filter(mailing_list_id=issue.mailing_list_id)
+        .active()
+        .filter(~Exists(Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", "email")
     )
     made = 0
     batch: list[Delivery] = []
-    again: list[int] = []
-    for pk, email in recipients(issue):
-        status = existing.get(pk)
-        if status is None:
+    for pk, email in missing.iterator(chunk_size=2000):
+        if recipient(email):
             batch.append(Delivery(issue=issue, subscriber_id=pk, email=email))
-            if len(batch) >= 1000:
-                made += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
-                batch = []
-        elif status in (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED):
-            again.append(pk)
+        if len(batch) >= 1000:
+            made += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
     if batch:
         made += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+    ended = (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED)
+    again = [
+        pk
+        for pk, email in Delivery.objects.filter(
+            issue=issue, status__in=ended, subscriber__status=SubscriberStatus.ACTIVE
+        ).values_list("pk", "subscriber__email")
+        if recipient(email)
+    ]
     for start in range(0, len(again), 1000):
         made += Delivery.objects.filter(
-            issue=issue,
-            subscriber_id__in=again[start : start + 1000],
-            status__in=(DeliveryStatus.SKIPPED, DeliveryStatus.FAILED),
+            pk__in=again[start : start + 1000], status__in=ended
         ).update(status=DeliveryStatus.PENDING)
     return made
 
@@ -218,6 +236,7 @@ class Outbox:
         self.count = 0
         self.next_at = 0.0
         self.opened = 0
+        self.senders: dict[str, str] = {}
 
     def connection(self):
         if self.backend is not None and self.per_connection and self.count >= self.per_connection:
@@ -239,7 +258,19 @@ class Outbox:
                 time.sleep(self.next_at - now)
             self.next_at = max(now, self.next_at) + self.interval
         self.count += 1
-        self.backend.send_messages([email])
+        smtp = getattr(self.backend, "connection", None)
+        if getattr(email, "serialised", None) is not None and isinstance(smtp, smtplib.SMTP):
+            # The message is already bytes (message.build): straight to the SMTP session
+            # of Django's backend, as its `_send` would, without parsing the addresses
+            # again for every message.
+            smtp.sendmail(self.envelope_from(email.from_email), email.to, email.serialised)
+        else:
+            self.backend.send_messages([email])
+
+    def envelope_from(self, from_email: str) -> str:
+        if from_email not in self.senders:
+            self.senders[from_email] = sanitize_address(from_email, settings.DEFAULT_CHARSET)
+        return self.senders[from_email]
 
     def close(self) -> None:
         backend, self.backend = self.backend, None

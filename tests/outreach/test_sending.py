@@ -331,6 +331,11 @@ def test_subscribers_who_left_or_are_blocked_are_skipped(flaky_smtp):
     assert dry_run(issue) == {"recipients": 3, "already_sent": 2, "to_send": 1}
     assert wet_run(issue)["sent"] == 1
     assert server.copies()[late.email] == 1
+    # the team takes an address off the do-not-contact list: its skipped row goes again
+    DoNotContact.objects.filter(email=subscribers[1].email).delete()
+    assert dry_run(issue) == {"recipients": 4, "already_sent": 3, "to_send": 1}
+    assert wet_run(issue)["sent"] == 1
+    assert server.copies()[subscribers[1].email] == 1
 
 
 # --- Throttling ---------------------------------------------------------------------------
