@@ -461,12 +461,15 @@ def reminders_send(*, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def registrations_purge(*, now: dt.datetime) -> int:
+def registrations_purge(*, now: dt.datetime, wet_run: bool = True) -> int:
     """Anonymise the registrations of the events ended more than RETENTION_DAYS ago: names,
     address and organisation go, the status and presence stay (counts, no-show rate), and so
-    does the follow-up on the establishment's timeline, which holds no personal data."""
+    does the follow-up on the establishment's timeline, which holds no personal data.
+    `wet_run=False` only counts them."""
     limit = now - dt.timedelta(days=RETENTION_DAYS)
     rows = Registration.objects.filter(event__ends_at__lt=limit, anonymised_at__isnull=True)
+    if not wet_run:
+        return rows.count()
     count = rows.update(
         first_name="",
         last_name="",

@@ -240,3 +240,21 @@ def test_registrations_are_anonymised_a_year_after(world):
     assert registration.email == ""
     assert registration.last_name == ""
     assert Attendance.objects.filter(establishment=site).exists()
+
+
+def test_the_purge_command_only_counts_without_wet_run(world, time_machine):
+    import io
+
+    from django.core.management import call_command
+
+    event = event_of(world, days=0)
+    (registration,) = register(event, siret=EstablishmentFactory(epci=world.epcis["e1"]).siret)
+    time_machine.move_to(timezone.now() + dt.timedelta(days=400))
+    out = io.StringIO()
+    call_command("purge_event_registrations", stdout=out)
+    assert "1 inscription(s) à anonymiser (simulation" in out.getvalue()
+    registration.refresh_from_db()
+    assert registration.email
+    call_command("purge_event_registrations", "--wet-run", stdout=out)
+    registration.refresh_from_db()
+    assert registration.email == ""
