@@ -9,7 +9,9 @@
 2. the `pending` and `retry` rows are read by chunks of `CHUNK`, in id order. Each is
    checked again (still active, not blocked — else `skipped`), **claimed** (`sending`,
    committed, by a conditional UPDATE: two runs never take the same row), handed to the
-   SMTP server, then **marked** `sent` as soon as the server accepts it. A 4xx answer
+   SMTP server, then **marked** `sent` as soon as the server accepts it (committed with
+   the next row's claim, in one transaction, or alone before anything that waits: a new
+   connection, the next chunk, the end of the run). A 4xx answer
    leaves it `retry` (a temporary bounce on the address), a 5xx marks it `failed` (a
    permanent bounce: the address is suspended), a dropped connection leaves it `retry` and
    the run reconnects — and gives up after `MAX_CONNECTION_FAILURES` failures in a row,
@@ -38,7 +40,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
@@ -238,8 +240,13 @@ class Outbox:
         self.opened = 0
         self.senders: dict[str, str] = {}
 
+    def needs_connection(self) -> bool:
+        return self.backend is None or bool(
+            self.per_connection and self.count >= self.per_connection
+        )
+
     def connection(self):
-        if self.backend is not None and self.per_connection and self.count >= self.per_connection:
+        if self.backend is not None and self.needs_connection():
             self.close()
         if self.backend is None:
             backend = get_connection(fail_silently=False)
@@ -345,6 +352,15 @@ class Run:
         self.connection_failures = 0
         self.permanent_in_a_row = 0
         self.prepared = message.prepare(issue)
+        # The row of the last message the server accepted, marked `sent` in the same
+        # transaction as the next claim (one commit per message, not two) — or at once
+        # before anything that may wait (a new connection, the next chunk, the end).
+        self.unmarked: int | None = None
+
+    def flush(self) -> None:
+        if self.unmarked is not None:
+            mark_sent(self.unmarked)
+            self.unmarked = None
 
     def mark(self, delivery: Delivery, status: str, **fields) -> None:
         Delivery.objects.filter(pk=delivery.pk).update(status=status, **fields)
@@ -353,6 +369,7 @@ class Run:
         last_pk = 0
         try:
             while True:
+                self.flush()
                 chunk = list(
                     Delivery.objects.filter(issue=self.issue, status__in=TO_SEND, pk__gt=last_pk)
                     .select_related("subscriber")
@@ -370,6 +387,7 @@ class Run:
             self.summary.stopped = str(stop)
             logger.warning("Newsletter issue %s: run stopped: %s", self.issue.pk, stop)
         finally:
+            self.flush()
             self.outbox.close()
         return self.summary
 
@@ -384,13 +402,17 @@ class Run:
             return
         if self.stop_after is not None and self.attempted >= self.stop_after:
             raise _Stop(f"arrêt demandé après {self.stop_after} message(s)")
+        if self.outbox.needs_connection():
+            self.flush()
         connection = self.connect()
-        claimed = claim(
-            delivery.pk,
-            subscriber.pk,
-            email=subscriber.email,
-            message_id=message.message_id(self.issue.pk, delivery.pk, self.prepared.host),
-        )
+        with transaction.atomic():
+            self.flush()
+            claimed = claim(
+                delivery.pk,
+                subscriber.pk,
+                email=subscriber.email,
+                message_id=message.message_id(self.issue.pk, delivery.pk, self.prepared.host),
+            )
         if not claimed:  # unsubscribed meanwhile, or taken by another run
             self.skip(delivery)
             return
@@ -421,7 +443,7 @@ class Run:
         except (smtplib.SMTPException, OSError) as error:
             self.dropped(delivery, _text(str(error) or type(error).__name__))
         else:
-            mark_sent(delivery.pk)
+            self.unmarked = delivery.pk
             subscriptions.record_delivered(subscriber)
             self.summary.sent += 1
             self.connection_failures = 0
@@ -441,6 +463,7 @@ class Run:
                 time.sleep(RECONNECT_DELAY * self.connection_failures)
 
     def skip(self, delivery: Delivery) -> None:
+        self.flush()
         skipped = Delivery.objects.filter(pk=delivery.pk, status__in=TO_SEND).update(
             status=DeliveryStatus.SKIPPED,
             last_error="Désabonné ou suspendu avant l'envoi.",
