@@ -29,6 +29,11 @@ _EVENTS = (
     "read by who runs the event only (tests/events/)"
 )
 
+_GOVERNANCE = (
+    "governance bodies and meetings are the territory's organisation, read by its member "
+    "organisations; bilateral meetings by the EPCI and the TI managers (tests/governance/)"
+)
+
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
@@ -134,6 +139,11 @@ EXEMPT: dict[str, str] = {
     "(tests/outreach/)",
     "outreach:confirm": "the confirmation link of the double opt-in: the token is the secret "
     "(tests/outreach/)",
+    "outreach:settings": _NEWSLETTER + ", test_statistics.py",
+    "outreach:open": "the open pixel of a message: the signed token is the secret, no session, "
+    "404 unless the list's tracking is on (tests/outreach/test_statistics.py)",
+    "outreach:click": "the click redirection of a message: signed token, redirects only to a "
+    "link of that issue, 404 unless tracking is on (tests/outreach/test_statistics.py)",
     # Events: public information of the territory; registrations are personal data read by
     # who runs the event (404 to others, tests/events/test_services.py); the
     # follow-up they leave is the « event attendance » case, on the establishment's page.
@@ -150,6 +160,14 @@ EXEMPT: dict[str, str] = {
     "events:registration_attendance": _EVENTS,
     "events:register": "public registration page of a published event, no account (tests/events/)",
     "events:cancel": "self-cancellation by the signed link of the emails (tests/events/)",
+    # Governance: the territory's bodies and meetings, not follow-up; bilateral meetings with
+    # an EPCI are read by its members and the TI managers only (tests/governance/).
+    "governance:list": _GOVERNANCE,
+    "governance:body": _GOVERNANCE,
+    "governance:meeting_create": _GOVERNANCE,
+    "governance:meeting_edit": _GOVERNANCE,
+    "governance:meeting_held": _GOVERNANCE,
+    "governance:meeting_cancel": _GOVERNANCE,
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",

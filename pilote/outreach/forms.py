@@ -217,3 +217,15 @@ class PublicSubscribeForm(forms.Form):
     @property
     def is_robot(self) -> bool:
         return bool((self.data.get("website") or "").strip())
+
+
+class TrackingForm(forms.Form):
+    """The list's settings the team changes: the measure of opens and clicks."""
+
+    tracking = forms.BooleanField(
+        label="Mesurer les ouvertures et les clics",
+        required=False,
+        help_text="Désactivée par défaut. Activée, chaque lettre envoyée porte une image d'un "
+        "pixel (première ouverture) et ses liens passent par Pilote (clics, rattachés à "
+        "l'entreprise de l'abonné) ; la page « Données personnelles » le dit.",
+    )

@@ -11,6 +11,11 @@ goes; `build` then only puts the recipient's link in and adds their headers:
   the duplicate;
 - `List-Id` (RFC 2919), `Reply-To`.
 
+With the list's `tracking` on (off by default), the HTML part also carries a 1×1 pixel and
+the sections' links point to the click-counting URL (`tracking.py`): each is a placeholder in
+the prepared message, filled with the recipient's signed tokens by `build`. The plain-text
+part, the unsubscription and web-version links are never rewritten.
+
 The e-mail HTML may carry inline styles (mail clients ignore style sheets; an e-mail is
 not served under the site's CSP); the web version (`public_web.html`) carries none.
 """
@@ -20,15 +25,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from email.header import Header
 from email.utils import formataddr, formatdate
+from html import escape, unescape
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from pilote.core.markdown import render_markdown
-from pilote.outreach import subscriptions
+from pilote.outreach import subscriptions, tracking
 from pilote.outreach.models import Issue, Subscriber
 
 UNSUBSCRIBE_PLACEHOLDER = "__PILOTE_LIEN_DE_DESABONNEMENT__"
@@ -88,6 +95,32 @@ _PH_TO = "destinataire-pilote@placeholder.invalid"
 _PH_MAILTO_SUBJECT = "__PILOTE_SUJET_DE_DESABONNEMENT__"
 _PH_MESSAGE_ID = "<__PILOTE_MESSAGE_ID__@placeholder.invalid>"
 _PH_DATE = "__PILOTE_DATE__"
+# With tracking on: the pixel's token, and each link of the sections (the whole href value).
+PIXEL_PLACEHOLDER = "__PILOTE_PIXEL__"
+
+
+def link_placeholder(index: int) -> str:
+    return f"__PILOTE_LIEN_{index}__"
+
+
+def _tracked_sections(sections: list[dict]) -> tuple[list[dict], list[str]]:
+    """The sections with each http(s) link replaced by its placeholder (the href alone on
+    its line, so that a long tracked URL never makes a line too long), and the links."""
+    links: list[str] = []
+
+    def swap(match):
+        url = unescape(match.group(2))
+        if url not in links:
+            links.append(url)
+        opening = match.group(1)[: -len('href="')]
+        return f'{opening}\nhref="{link_placeholder(links.index(url))}"\n'
+
+    tracked = [
+        # the sanitised HTML, links swapped for placeholders: still safe
+        {**section, "html": mark_safe(tracking.HREF.sub(swap, str(section["html"])))}
+        for section in sections
+    ]
+    return tracked, links
 
 
 @dataclass(frozen=True)
@@ -105,28 +138,45 @@ class Prepared:
     host: str
     unsubscribe_prefix: str  # the unsubscription URL up to its token
     raw: bytes | None = None  # the whole message, serialised once, with placeholders
+    tracking: bool = False  # the list's tracking was on: pixel and link placeholders
+    links: tuple[str, ...] = ()  # the sections' links, in the order of their placeholders
 
 
-def render_bodies(issue: Issue, *, unsubscribe_url: str) -> tuple[str, str]:
+def render_bodies(
+    issue: Issue, *, unsubscribe_url: str, tracked: bool = False
+) -> tuple[str, str, list[str]]:
+    """The plain-text and HTML bodies, and the links replaced by placeholders in the HTML
+    when `tracked`."""
+    sections = sections_of(issue)
+    html_sections, links = _tracked_sections(sections) if tracked else (sections, [])
     context = {
         "issue": issue,
         "mailing_list": issue.mailing_list,
         "territory": issue.mailing_list.territory,
-        "sections": sections_of(issue),
+        "sections": sections,
         "web_url": absolute(issue.get_web_url()),
         "unsubscribe_url": unsubscribe_url,
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
     }
+    html_context = {
+        **context,
+        "sections": html_sections,
+        "pixel_url": absolute(tracking.open_path(PIXEL_PLACEHOLDER)) if tracked else "",
+    }
     return (
         render_to_string("outreach/email/issue.txt", context),
-        render_to_string("outreach/email/issue.html", context),
+        render_to_string("outreach/email/issue.html", html_context),
+        links,
     )
 
 
 def prepare(issue: Issue, *, test: bool = False) -> Prepared:
     mailing_list = issue.mailing_list
-    text, html = render_bodies(issue, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
+    tracked = bool(mailing_list.tracking) and not test
+    text, html, links = render_bodies(
+        issue, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER, tracked=tracked
+    )
     marker = "JETON"
     prefix = unsubscribe_url(marker)
     prepared = Prepared(
@@ -140,8 +190,28 @@ def prepare(issue: Issue, *, test: bool = False) -> Prepared:
         mailto=unsubscribe_mailto(issue),
         host=site_host(),
         unsubscribe_prefix=prefix[: prefix.rindex(marker)],
+        tracking=tracked,
+        links=tuple(links),
     )
     return replace(prepared, raw=_serialise_once(prepared))
+
+
+def _tracking_values(prepared: Prepared, delivery_id: int | None) -> dict[str, str]:
+    """What each tracking placeholder becomes in one recipient's message: their signed
+    tokens; without a delivery (a message built outside a sending), the original links and
+    a pixel that records nothing."""
+    if not prepared.tracking:
+        return {}
+    if delivery_id is None:
+        values = {link_placeholder(i): escape(url) for i, url in enumerate(prepared.links)}
+        values[PIXEL_PLACEHOLDER] = TEST_TOKEN
+        return values
+    values = {
+        link_placeholder(i): absolute(tracking.click_path(tracking.click_token(delivery_id, i)))
+        for i in range(len(prepared.links))
+    }
+    values[PIXEL_PLACEHOLDER] = tracking.open_token(delivery_id)
+    return values
 
 
 def _serialise_once(prepared: Prepared) -> bytes | None:
@@ -164,6 +234,7 @@ def _serialise_once(prepared: Prepared) -> bytes | None:
         _PH_MAILTO_SUBJECT: 1,
         _PH_MESSAGE_ID: 1,
         _PH_DATE: 1,
+        **{ph: prepared.html.count(ph) for ph in _tracking_values(prepared, None)},
     }
     if any(raw.count(ph.encode()) != n for ph, n in expected.items()):
         return None
@@ -207,7 +278,9 @@ class NewsletterEmail(EmailMultiAlternatives):
         return _Serialised(self.serialised)
 
 
-def _email(prepared, *, to, url, mailto_subject, headers, connection=None) -> NewsletterEmail:
+def _email(
+    prepared, *, to, url, mailto_subject, headers, connection=None, personal=None
+) -> NewsletterEmail:
     email = NewsletterEmail(
         subject=prepared.subject,
         body=prepared.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
@@ -223,7 +296,10 @@ def _email(prepared, *, to, url, mailto_subject, headers, connection=None) -> Ne
         },
         connection=connection,
     )
-    email.attach_alternative(prepared.html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+    html = prepared.html.replace(UNSUBSCRIBE_PLACEHOLDER, url)
+    for placeholder, value in (personal or {}).items():
+        html = html.replace(placeholder, value)
+    email.attach_alternative(html, "text/html")
     return email
 
 
@@ -242,6 +318,7 @@ def build(
     headers = {}
     if delivery_id is not None:
         headers["Message-ID"] = message_id(prepared.issue_id, delivery_id, prepared.host)
+    personal = _tracking_values(prepared, delivery_id)
     email = _email(
         prepared,
         to=to,
@@ -249,10 +326,15 @@ def build(
         mailto_subject=mailto_subject,
         headers=headers,
         connection=connection,
+        personal=personal,
     )
     if prepared.raw is not None and delivery_id is not None and to.isascii():
+        raw = prepared.raw
+        # the longest placeholders first: none is then a part of another
+        for placeholder in sorted(personal, key=len, reverse=True):
+            raw = raw.replace(placeholder.encode(), personal[placeholder].encode())
         email.serialised = (
-            prepared.raw.replace(_PH_TO.encode(), to.encode())
+            raw.replace(_PH_TO.encode(), to.encode())
             .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
             .replace(_PH_MAILTO_SUBJECT.encode(), mailto_subject.encode())
             .replace(_PH_MESSAGE_ID.encode(), headers["Message-ID"].encode())

@@ -281,3 +281,19 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} → {self.email} ({self.get_status_display()})"
+
+
+class Click(models.Model):
+    """A recipient followed a link of an issue (only while the list's `tracking` is on;
+    docs/outreach.md#statistiques). Deleted with its delivery."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="clicks")
+    url = models.URLField("lien", max_length=2000)
+    clicked_at = models.DateTimeField("cliqué le", db_index=True)
+
+    class Meta:
+        verbose_name = "clic"
+        ordering = ["clicked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} → {self.url}"

@@ -100,6 +100,28 @@ def mailing_list_create(*, acting_user, territory, sender_name: str = "") -> Mai
     return mailing_list
 
 
+@transaction.atomic
+def mailing_list_set_tracking(*, acting_user, mailing_list: MailingList, tracking: bool) -> bool:
+    """Turn the measure of opens and clicks on or off (TI manager of the list's territory;
+    audited). Returns whether it changed. Messages already sent keep their links: with
+    tracking off their pixel and links record nothing (docs/outreach.md#statistiques)."""
+    _check(acting_user, mailing_list, "régler la lettre d'information")
+    mailing_list = MailingList.objects.select_for_update().get(pk=mailing_list.pk)
+    if mailing_list.tracking == tracking:
+        return False
+    before = mailing_list.tracking
+    mailing_list.tracking = tracking
+    mailing_list.save(update_fields=["tracking", "updated_at"])
+    audit.record(
+        actor=acting_user,
+        action="outreach.list.tracking",
+        obj=mailing_list,
+        before={"tracking": before},
+        after={"tracking": tracking},
+    )
+    return True
+
+
 # --- Subscribers ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ app_name = "outreach"
 urlpatterns = [
     # The team's pages (TI managers of the list's territory).
     path("", views_issues.issue_list, name="issues"),
+    path("reglages/", views_issues.list_settings, name="settings"),
     path("numeros/nouveau/", views_issues.issue_create, name="issue_create"),
     path("numeros/<int:pk>/", views_issues.issue_detail, name="issue"),
     path("numeros/<int:pk>/modifier/", views_issues.issue_edit, name="issue_edit"),
@@ -47,4 +48,6 @@ urlpatterns = [
     path("desabonnement/<str:token>/", views_public.unsubscribe, name="unsubscribe"),
     path("inscription/<slug:slug>/", views_subscribe.subscribe, name="subscribe"),
     path("confirmation/<str:token>/", views_subscribe.confirm, name="confirm"),
+    path("o/<str:token>.gif", views_public.open_pixel, name="open"),
+    path("c/<str:token>/", views_public.click, name="click"),
 ]

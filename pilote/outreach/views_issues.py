@@ -1,5 +1,6 @@
-"""The team's pages of the issues: the list, create, the issue's page (sections, status,
-sending panel), edit (every section on one form), preview, status change (draft ↔ ready).
+"""The team's pages of the issues: the list (with each issue's compact statistics), the
+list's settings (tracking), create, the issue's page (statistics, sections, status, sending
+panel), edit (every section on one form), preview, status change (draft ↔ ready).
 
 Only the TI managers of the current territory reach them (`perms.mailing_list_of`): 404 for
 everyone else, and for an issue of another list.
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.htmx import render_list
 from pilote.core.locking import StaleEdit, version_of
-from pilote.outreach import forms, perms, services
+from pilote.outreach import forms, perms, services, stats
 from pilote.outreach.enums import IssueStatus, SubscriberStatus
 from pilote.outreach.models import Issue, Subscriber
 from pilote.outreach.views_subscribers import form_errors
@@ -61,7 +62,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         .annotate(recipients=Count("deliveries"))
         .order_by("-number")
     )
-    return render_list(
+    rows = stats.annotate_list(rows)
+    response = render_list(
         request,
         rows,
         template="outreach/issue_list.html",
@@ -73,6 +75,34 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         active=Subscriber.objects.filter(
             mailing_list_id=mailing_list.pk, status=SubscriberStatus.ACTIVE
         ).count(),
+    )
+    return response
+
+
+@login_required
+def list_settings(request: HttpRequest) -> HttpResponse:
+    """The list's settings: the measure of opens and clicks (off by default, audited)."""
+    mailing_list = perms.mailing_list_of(request)
+    form = forms.TrackingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"tracking": mailing_list.tracking},
+    )
+    if request.method == "POST" and form.is_valid():
+        tracking = form.cleaned_data["tracking"]
+        services.mailing_list_set_tracking(
+            acting_user=request.user, mailing_list=mailing_list, tracking=tracking
+        )
+        messages.success(
+            request,
+            "La mesure des ouvertures et des clics est "
+            + ("activée." if tracking else "désactivée."),
+        )
+        return redirect("outreach:issues")
+    return render(
+        request,
+        "outreach/settings.html",
+        {"form": form, "mailing_list": mailing_list},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -122,6 +152,9 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version_of(issue),
             "has_send_panel": _has_send_panel(),
             "active": issue.mailing_list.subscribers.filter(status=SubscriberStatus.ACTIVE).count(),
+            "stats": stats.issue_stats(issue),
+            "click_rows": stats.click_rows(issue, request.user),
+            "follow_up_days": stats.FOLLOW_UP_DAYS,
         },
     )
 

@@ -1,14 +1,15 @@
 """The newsletter's public pages, open without an account: the one-click unsubscription
-(RFC 8058) and the web version of a sent issue."""
+(RFC 8058), the web version of a sent issue, and — only while the list's tracking is on —
+the open pixel and the click redirection (`tracking.py`)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from pilote.outreach import message, subscriptions
+from pilote.outreach import message, subscriptions, tracking
 from pilote.outreach.enums import IssueStatus, SubscriberStatus
 from pilote.outreach.models import Issue
 
@@ -60,5 +61,31 @@ def web_version(request: HttpRequest, key: str) -> HttpResponse:
             "sections": message.sections_of(issue),
         },
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
+    """The 1×1 transparent GIF of a message: records its first open (no session, no cookie).
+    404 for a forged token or while the list's tracking is off."""
+    if not tracking.record_open(token):
+        raise Http404
+    response = HttpResponse(tracking.PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def click(request: HttpRequest, token: str) -> HttpResponse:
+    """A link of a message: records the click and redirects (302) to that link of the
+    issue — looked up in the issue, never taken from the request. 404 for a forged token,
+    an unknown link or while the list's tracking is off."""
+    url = tracking.record_click(token)
+    if url is None:
+        raise Http404
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -415,6 +415,9 @@ def test_list_newsletters_json(flaky_smtp, capsys):
         "sent_at": issue.sent_at.isoformat(),
         "recipients": 3,
         "sent": 3,
+        "delivered": 3,
+        "bounced": 0,
+        "unsubscribed": 0,
     }
     assert rows[draft.pk]["status"] == "draft"
     assert rows[draft.pk]["sent"] == 0

@@ -2,8 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from pilote.outreach import sending
-from pilote.outreach.enums import DeliveryStatus
+from pilote.outreach import sending, stats
 from pilote.outreach.models import Issue
 
 
@@ -11,16 +10,17 @@ class Command(BaseCommand):
     help = (
         "Liste les numéros de la lettre d'information (tous territoires) : identifiant à "
         "donner à send_newsletter, numéro, titre, statut (draft, ready, sending, sent), "
-        "abonnés destinataires aujourd'hui, exemplaires envoyés."
+        "abonnés destinataires aujourd'hui, exemplaires envoyés (remis), en échec, "
+        "désabonnés depuis le numéro."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="une liste JSON")
 
     def handle(self, *args, json: bool, **options):
-        issues = Issue.objects.select_related("mailing_list__territory").order_by(
-            "mailing_list__territory__name", "mailing_list_id", "number"
-        )
+        issues = stats.annotate_list(
+            Issue.objects.select_related("mailing_list__territory")
+        ).order_by("mailing_list__territory__name", "mailing_list_id", "number")
         recipients: dict[int, int] = {}
         rows = []
         for issue in issues:
@@ -36,7 +36,10 @@ class Command(BaseCommand):
                     "mailing_list": issue.mailing_list.name,
                     "sent_at": issue.sent_at.isoformat() if issue.sent_at else None,
                     "recipients": recipients[issue.mailing_list_id],
-                    "sent": issue.deliveries.filter(status=DeliveryStatus.SENT).count(),
+                    "sent": issue.delivered,
+                    "delivered": issue.delivered,
+                    "bounced": issue.bounced,
+                    "unsubscribed": issue.unsubscribed,
                 }
             )
         if json:
