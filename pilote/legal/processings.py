@@ -129,14 +129,18 @@ def processings() -> list[Processing]:
             "preuve du consentement (pour le formulaire public : date, heure et adresse IP de "
             "l'inscription, date de la confirmation) ; envois et échecs de remise. Les "
             "ouvertures et les clics ne sont mesurés que si l'équipe l'active (désactivé par "
-            "défaut)",
+            "défaut) : alors la date de la première ouverture de chaque lettre (image d'un "
+            "pixel) et chaque clic sur ses liens (lien, date), rattachés à l'entreprise de "
+            "l'abonné et à son EPCI",
             recipients="Les chefs de projet TI du territoire ; jamais les agents des EPCI, les "
             "partenaires ni les administrateurs de la plateforme",
             retention="Jusqu'au désabonnement ou à l'effacement demandé ; après un "
             "désabonnement ou un échec de remise, l'adresse reste sur la liste des adresses à "
             "ne plus contacter (après un effacement, sous forme d'empreinte seulement) ; "
             "inscription non confirmée : effacée 7 jours après l'envoi du lien (commande "
-            "purge_subscribers, quotidienne)",
+            "purge_subscribers, quotidienne) ; ouvertures et clics : conservés avec l'envoi "
+            "auquel ils se rattachent, effacés avec lui (à l'effacement de l'abonné, ils "
+            "ne sont plus rattachés à personne)",
             security=COMMON_SECURITY + " ; jetons de confirmation stockés hachés, liens de "
             "désabonnement signés ; journal d'audit, export et effacement à la demande de la "
             "personne",
