@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pilote.applications",
     "pilote.indicators",
     "pilote.linkedin",
+    "pilote.agreement",
     "pilote.outreach",
     "pilote.events",
     "pilote.legal",

@@ -1,0 +1,155 @@
+"""The CCI – EPCIs partnership agreement that funds the TI manager's post (docs/agreement.md):
+its parties, years, forecast budget (expense lines by nature, resources by financer with their
+rule), amendments, and the statement of actual expenses."""
+
+from django.db import models
+
+from pilote.agreement.enums import Nature, PartyKind, Rule
+from pilote.core.models import TimeStampedModel
+
+
+class Agreement(TimeStampedModel):
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="agreements",
+        verbose_name="territoire",
+    )  # fmt: skip
+    title = models.CharField("intitulé", max_length=250)
+    signed_on = models.DateField("date de signature")
+    starts_on = models.DateField("prise d'effet")
+    duration_years = models.PositiveSmallIntegerField("durée (années)")
+    roadmap = models.TextField("feuille de route servie", blank=True)
+    roadmap_url = models.URLField("adresse de la feuille de route", blank=True)
+
+    class Meta:
+        verbose_name = "convention de partenariat"
+        verbose_name_plural = "conventions de partenariat"
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "title"], name="agreement_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Party(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField("organisation", max_length=250)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    kind = models.CharField("type", max_length=10, choices=PartyKind.choices)
+    epci = models.ForeignKey(
+        "territories.Epci", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="EPCI",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "partie"
+        ordering = ["kind", "siren", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "name"], name="party_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Amendment(models.Model):
+    """An avenant: a dated version of the agreement; forecast lines point to the one they
+    come from (none: the original agreement)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
+    date = models.DateField("date")
+    label = models.CharField("intitulé", max_length=250)
+    changes = models.TextField("ce qu'il change", blank=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Year(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="years")
+    number = models.PositiveSmallIntegerField("année n°")
+    start = models.DateField("début")
+    end = models.DateField("fin (incluse)")
+
+    class Meta:
+        verbose_name = "année de la convention"
+        verbose_name_plural = "années de la convention"
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="year_unique_number"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                   name="year_end_after_start"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Année {self.number} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
+
+
+class ForecastExpense(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="forecast_expenses")
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="avenant",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "dépense prévisionnelle"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "nature"], name="forecast_expense_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} : {self.amount} €"
+
+
+class Resource(models.Model):
+    """What a financer brings in a year: a fixed amount, or an equal share of what remains
+    capped at `amount` (its quote-part in the forecast)."""
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="resources")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="resources")
+    rule = models.CharField("règle", max_length=10, choices=Rule.choices)
+    amount = models.DecimalField(
+        "montant (fixe) ou plafond (part)", max_digits=12, decimal_places=2
+    )
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="avenant",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "ressource prévisionnelle"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "party"], name="resource_unique_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} : {self.amount} € ({self.get_rule_display()})"
+
+
+class ActualExpense(TimeStampedModel):
+    """A line of the statement of actual expenses (import_depenses), keyed by date, nature
+    and label."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="actual_expenses"
+    )
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="actual_expenses")
+    date = models.DateField("date")
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    label = models.CharField("libellé", max_length=250)
+    amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "dépense réalisée"
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "date", "nature", "label"],
+                                    name="actual_expense_unique_key"),
+        ]  # fmt: skip
