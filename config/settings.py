@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pilote.events",
     "pilote.legal",
     "pilote.search",
+    "pilote.governance",
 ]
 
 MIDDLEWARE = [

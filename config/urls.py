@@ -40,6 +40,7 @@ urlpatterns = [
     path("linkedin/", include("pilote.linkedin.urls")),
     path("lettre/", include("pilote.outreach.urls")),
     path("evenements/", include("pilote.events.urls")),
+    path("gouvernance/", include("pilote.governance.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),

@@ -29,6 +29,11 @@ _EVENTS = (
     "read by who runs the event only (tests/events/)"
 )
 
+_GOVERNANCE = (
+    "governance bodies and meetings are the territory's organisation, read by its member "
+    "organisations; bilateral meetings by the EPCI and the TI managers (tests/governance/)"
+)
+
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
@@ -155,6 +160,14 @@ EXEMPT: dict[str, str] = {
     "events:registration_attendance": _EVENTS,
     "events:register": "public registration page of a published event, no account (tests/events/)",
     "events:cancel": "self-cancellation by the signed link of the emails (tests/events/)",
+    # Governance: the territory's bodies and meetings, not follow-up; bilateral meetings with
+    # an EPCI are read by its members and the TI managers only (tests/governance/).
+    "governance:list": _GOVERNANCE,
+    "governance:body": _GOVERNANCE,
+    "governance:meeting_create": _GOVERNANCE,
+    "governance:meeting_edit": _GOVERNANCE,
+    "governance:meeting_held": _GOVERNANCE,
+    "governance:meeting_cancel": _GOVERNANCE,
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",
