@@ -254,12 +254,19 @@ def test_detection_is_targeted_and_ranked(world, login):
         title="VTE", geo_included=["PAYS-99100"], headcount_max=4999, themes=["emploi_competences"]
     )
     e1 = world.epcis["e1"]
-    core = EstablishmentFactory(epci=e1, headcount_band="21")  # 20–199: the TI's target
-    small = EstablishmentFactory(  # no reason to call
-        epci=e1, headcount_band="01", company__headcount_band="01"
+    # Names of their own: a Faker name could also be a user's, shown in the page's header.
+    core = EstablishmentFactory(  # 20–199: the TI's target
+        epci=e1, headcount_band="21", own_name="Site cible Zéphyr"
     )
-    needy = EstablishmentFactory(epci=e1, headcount_band="01", company__headcount_band="01")
-    shop = EstablishmentFactory(epci=e1, naf_code="47.11D", naf_section="G", headcount_band="21")
+    small = EstablishmentFactory(  # no reason to call
+        epci=e1, headcount_band="01", company__headcount_band="01", own_name="Atelier Ysope"
+    )
+    needy = EstablishmentFactory(
+        epci=e1, headcount_band="01", company__headcount_band="01", own_name="Forge Quillet"
+    )
+    shop = EstablishmentFactory(
+        epci=e1, naf_code="47.11D", naf_section="G", headcount_band="21", own_name="Épicerie Wolf"
+    )
     NeedFactory(
         establishment=needy, theme="employment", author_organisation=world.orgs["o1"]
     )  # visibility « EPCI concerné »: e1's agents and the TI manager see it
