@@ -171,8 +171,9 @@ def _downloads(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_csv_or_xlsx_download_of_the_site_is_checked_below():
-    # Not checked here: the personal-data exports (contacts, subscribers) are JSON; the register of processings holds
-    # only the project's own text (tests/legal/test_register.py), no value a user typed.
+    # Not checked here: the personal-data exports (contacts, subscribers) are JSON; the
+    # register of processings holds only the project's own text (tests/legal/test_register.py),
+    # no value a user typed.
     not_spreadsheets_of_user_data = {
         "contacts:personal_data", "outreach:subscriber_export", "legal:register",
     }  # fmt: skip
