@@ -34,9 +34,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from pilote.core.markdown import render_markdown
 from pilote.outreach import subscriptions, tracking
 from pilote.outreach.models import Issue, Subscriber
+from pilote.outreach.sections import sections_of
 
 UNSUBSCRIBE_PLACEHOLDER = "__PILOTE_LIEN_DE_DESABONNEMENT__"
 TEST_PREFIX = "[TEST] "
@@ -54,21 +54,6 @@ def absolute(path: str) -> str:
 
 def subject_of(issue: Issue) -> str:
     return f"{issue.mailing_list.name} n° {issue.number} — {issue.title}"
-
-
-def sections_of(issue: Issue) -> list[dict]:
-    """The issue's sections with something written, in order: heading, Markdown source
-    (the plain-text part) and sanitised HTML."""
-    return [
-        {
-            "kind": section.kind,
-            "heading": section.title or section.get_kind_display(),
-            "text": section.body.strip(),
-            "html": render_markdown(section.body),
-        }
-        for section in issue.sections.all()
-        if section.body.strip()
-    ]
 
 
 def unsubscribe_mailto(issue: Issue) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from django.utils import dateformat, translation
 from django.utils.numberformat import format as number_format
 
+from pilote.core.markdown import render_markdown
 from pilote.outreach.enums import SectionKind
 
 CALLS_WEEKS = 6
@@ -158,3 +159,18 @@ def prefill(issue, today: dt.date) -> dict[str, str]:
         SectionKind.EPCI_NEWS: "",
         SectionKind.FIGURES: figures(territory, today),
     }
+
+
+def sections_of(issue) -> list[dict]:
+    """The issue's sections with something written, in order: heading, Markdown source
+    (the plain-text part) and sanitised HTML."""
+    return [
+        {
+            "kind": section.kind,
+            "heading": section.title or section.get_kind_display(),
+            "text": section.body.strip(),
+            "html": render_markdown(section.body),
+        }
+        for section in issue.sections.all()
+        if section.body.strip()
+    ]

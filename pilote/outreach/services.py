@@ -20,9 +20,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pilote.accounts.perms import is_ti_manager
 from pilote.core import audit, locking
 from pilote.core.emails import queue_email
 from pilote.core.models import AuditEvent
@@ -81,8 +83,6 @@ def mailing_list_defaults(sender_name: str = "") -> dict[str, str]:
 @transaction.atomic
 def mailing_list_create(*, acting_user, territory, sender_name: str = "") -> MailingList:
     """The territory's list (one per territory today), created on first use."""
-    from pilote.accounts.perms import is_ti_manager
-
     if acting_user is not None and not is_ti_manager(acting_user, territory):
         raise PermissionDenied("Vous ne pouvez pas créer la lettre d'information.")
     mailing_list, created = MailingList.objects.get_or_create(
@@ -802,4 +802,25 @@ def issue_render(issue: Issue) -> str:
     return render_to_string(
         "outreach/_issue_body.html",
         {"issue": issue, "sections": [s for s in issue.sections.all() if s.body.strip()]},
+    )
+
+
+def mailing_list_of(request) -> MailingList:
+    """The current territory's list, created on first use — the first POST (a GET writes
+    nothing: until then it is an unsaved list, with nothing in it) — with the TI manager's
+    organisation as sender name and `DEFAULT_FROM_EMAIL` as sender address; 404 for anyone
+    who is not a TI manager of the current territory. Views filter on
+    `mailing_list_id=mailing_list.pk`, which finds nothing for the unsaved list."""
+    territory = getattr(request, "territory", None)
+    if territory is None or not is_ti_manager(request.user, territory):
+        raise Http404
+    found = MailingList.objects.filter(territory=territory).order_by("pk").first()
+    if found is not None:
+        return found
+    membership = getattr(request, "membership", None)
+    organisation = membership.organisation.name if membership is not None else ""
+    if request.method != "POST":
+        return MailingList(territory=territory, **mailing_list_defaults(organisation))
+    return mailing_list_create(
+        acting_user=request.user, territory=territory, sender_name=organisation
     )

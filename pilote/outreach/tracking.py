@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.outreach.models import Click, Delivery, Issue
+from pilote.outreach.sections import sections_of
 
 OPEN_SALT = "pilote.outreach.open"
 CLICK_SALT = "pilote.outreach.click"
@@ -46,8 +47,6 @@ def links_of_html(fragment: str) -> list[str]:
 
 def issue_links(issue: Issue) -> list[str]:
     """Every link of the issue's sections as the e-mail renders them."""
-    from pilote.outreach.message import sections_of
-
     links: dict[str, None] = {}
     for section in sections_of(issue):
         for url in links_of_html(section["html"]):

@@ -2,7 +2,7 @@
 list's settings (tracking), create, the issue's page (statistics, sections, status, sending
 panel), edit (every section on one form), preview, status change (draft ↔ ready).
 
-Only the TI managers of the current territory reach them (`perms.mailing_list_of`): 404 for
+Only the TI managers of the current territory reach them (`services.mailing_list_of`): 404 for
 everyone else, and for an issue of another list.
 """
 
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.htmx import render_list
 from pilote.core.locking import StaleEdit, version_of
-from pilote.outreach import forms, perms, services, stats
+from pilote.outreach import forms, services, stats
 from pilote.outreach.enums import IssueStatus, SubscriberStatus
 from pilote.outreach.models import Issue, Subscriber
 from pilote.outreach.views_subscribers import form_errors
@@ -37,7 +37,7 @@ SEND_PANEL = "outreach/_send_panel.html"
 
 
 def _issue(request: HttpRequest, pk: int) -> Issue:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     return get_object_or_404(
         Issue.objects.select_related("mailing_list__territory", "author"),
         pk=pk,
@@ -56,7 +56,7 @@ def _has_send_panel() -> bool:
 
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     rows = (
         Issue.objects.filter(mailing_list_id=mailing_list.pk)
         .annotate(recipients=Count("deliveries"))
@@ -82,7 +82,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def list_settings(request: HttpRequest) -> HttpResponse:
     """The list's settings: the measure of opens and clicks (off by default, audited)."""
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     form = forms.TrackingForm(
         request.POST if request.method == "POST" else None,
         initial={"tracking": mailing_list.tracking},
@@ -108,7 +108,7 @@ def list_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def issue_create(request: HttpRequest) -> HttpResponse:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     form = forms.IssueCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

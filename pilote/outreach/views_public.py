@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from pilote.outreach import message, subscriptions, tracking
+from pilote.outreach import sections, subscriptions, tracking
 from pilote.outreach.enums import IssueStatus, SubscriberStatus
 from pilote.outreach.models import Issue
 
@@ -58,7 +58,7 @@ def web_version(request: HttpRequest, key: str) -> HttpResponse:
             "issue": issue,
             "mailing_list": issue.mailing_list,
             "territory": issue.mailing_list.territory,
-            "sections": message.sections_of(issue),
+            "sections": sections.sections_of(issue),
         },
     )
     response["X-Robots-Tag"] = "noindex"

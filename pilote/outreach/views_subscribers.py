@@ -2,7 +2,7 @@
 adding one or several from the contacts, a subscriber's page (history, deliveries), edit,
 unsubscribe, RGPD export and erasure, and the do-not-contact list.
 
-Only the TI managers of the current territory reach them (`perms.mailing_list_of`): 404 for
+Only the TI managers of the current territory reach them (`services.mailing_list_of`): 404 for
 everyone else, and for a subscriber of another list.
 """
 
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from pilote.core.htmx import render_list
 from pilote.core.locking import StaleEdit
 from pilote.core.models import AuditEvent
-from pilote.outreach import forms, perms, services
+from pilote.outreach import forms, services
 from pilote.outreach.enums import SubscriberStatus
 from pilote.outreach.models import DoNotContact, Subscriber
 
@@ -47,7 +47,7 @@ def form_errors(form, exc: ValidationError) -> None:
 
 
 def _subscriber(request: HttpRequest, pk: int) -> Subscriber:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     return get_object_or_404(
         Subscriber.objects.select_related("mailing_list__territory", "contact", "added_by"),
         pk=pk,
@@ -57,7 +57,7 @@ def _subscriber(request: HttpRequest, pk: int) -> Subscriber:
 
 @login_required
 def subscriber_list(request: HttpRequest) -> HttpResponse:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     rows = Subscriber.objects.filter(mailing_list_id=mailing_list.pk)
     counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
     form = forms.SubscriberFilterForm(request.GET or None)
@@ -78,7 +78,7 @@ def subscriber_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def subscriber_create(request: HttpRequest) -> HttpResponse:
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     form = forms.SubscriberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +101,7 @@ def subscriber_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def subscribers_from_contacts(request: HttpRequest) -> HttpResponse:
     """A searchable checkbox list of the contacts the manager sees, with an e-mail."""
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     q = (request.GET.get("q") or "").strip()
     available = services.contacts_for(request.user, mailing_list)
     shown = available.search(q).select_related("company").order_by("last_name", "first_name", "pk")
@@ -247,7 +247,7 @@ def subscriber_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def blocked_list(request: HttpRequest) -> HttpResponse:
     """The do-not-contact list (reason, date, note), and a form to add an address."""
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     form = forms.BlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -256,15 +256,15 @@ def test_the_list_is_created_on_first_use_with_the_managers_organisation(world, 
     request.user = manager
     request.territory = world.territory_a
     request.membership = manager.memberships.get()
-    unsaved = perms.mailing_list_of(request)  # a GET writes nothing
+    unsaved = services.mailing_list_of(request)  # a GET writes nothing
     assert unsaved.pk is None
     assert unsaved.sender_name == "CCI A"
     assert not MailingList.objects.exists()
     request.method = "POST"
-    mailing_list = perms.mailing_list_of(request)
+    mailing_list = services.mailing_list_of(request)
     assert mailing_list.sender_name == "CCI A"
     assert mailing_list.sender_email in settings.DEFAULT_FROM_EMAIL
-    assert perms.mailing_list_of(request) == mailing_list
+    assert services.mailing_list_of(request) == mailing_list
     assert MailingList.objects.count() == 1
 
 
