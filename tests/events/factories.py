@@ -14,11 +14,17 @@ def at(days: int, hour: int = 9) -> dt.datetime:
 
 
 def event_of(world, author="manager", *, epci=None, days=10, **fields):
-    """An event `days` from today (negative: past), published, created through the service."""
+    """An event `days` from today (negative: past), published, created through the service.
+    `days=0` is an event in progress whatever the hour the suite runs: started an hour ago,
+    ending in two (registrations still open, attendance already markable)."""
     fields.setdefault("kind", EventKind.WORKSHOP)
     fields.setdefault("title", "Atelier décarbonation")
     fields.setdefault("place", "CCI, salle Watteau")
     fields.setdefault("status", EventStatus.PUBLISHED)
+    if days == 0:
+        now = timezone.now().replace(microsecond=0)
+        fields.setdefault("starts_at", now - dt.timedelta(hours=1))
+        fields.setdefault("ends_at", now + dt.timedelta(hours=2))
     fields.setdefault("starts_at", at(days, 9))
     fields.setdefault("ends_at", at(days, 12))
     return services.event_create(
