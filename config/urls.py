@@ -41,6 +41,7 @@ urlpatterns = [
     path("lettre/", include("pilote.outreach.urls")),
     path("evenements/", include("pilote.events.urls")),
     path("gouvernance/", include("pilote.governance.urls")),
+    path("convention/", include("pilote.agreement.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),

@@ -74,6 +74,13 @@ class LeakCase:
     editor: str = "manager"
     # Collection responses that are not text (e.g. PDF) can give a decoder here.
     decode: Callable[[bytes], str] = decode_any
+    # Records outside the follow-up rule (the governance of a territory, its partnership
+    # agreement…) say who sees each specimen: (actor, epci, visibility, author) → bool, written
+    # from their own docs table. None: the follow-up rule, `expected_visible`.
+    visible: Callable[[str, str, str, str], bool] | None = None
+
+    def sees(self, actor: str, spec: tuple) -> bool:
+        return (self.visible or expected_visible)(actor, *spec)
 
 
 REGISTRY: dict[str, LeakCase] = {}

@@ -1,10 +1,11 @@
 """The CCI – EPCIs partnership agreement that funds the TI manager's post (docs/agreement.md):
 its parties, years, forecast budget (expense lines by nature, resources by financer with their
-rule), amendments, and the statement of actual expenses."""
+rule), amendments, the statement of actual expenses, the calls for funds and their payments."""
 
+from django.conf import settings
 from django.db import models
 
-from pilote.agreement.enums import Nature, PartyKind, Rule
+from pilote.agreement.enums import Basis, Nature, PartyKind, Rule
 from pilote.core.models import TimeStampedModel
 
 
@@ -19,6 +20,18 @@ class Agreement(TimeStampedModel):
     duration_years = models.PositiveSmallIntegerField("durée (années)")
     roadmap = models.TextField("feuille de route servie", blank=True)
     roadmap_url = models.URLField("adresse de la feuille de route", blank=True)
+    payee = models.CharField(
+        "bénéficiaire des appels de fonds", max_length=250, blank=True,
+        help_text="L'organisation qui émet les appels de fonds et reçoit les paiements.",
+    )  # fmt: skip
+    payment_details = models.TextField(
+        "modalités de paiement", blank=True,
+        help_text="Coordonnées bancaires (IBAN, BIC), références à rappeler, comptable.",
+    )  # fmt: skip
+    payment_days = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)", default=30,
+        help_text="Échéance d'un appel de fonds : tant de jours après son émission.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "convention de partenariat"
@@ -153,3 +166,63 @@ class ActualExpense(TimeStampedModel):
             models.UniqueConstraint(fields=["agreement", "date", "nature", "label"],
                                     name="actual_expense_unique_key"),
         ]  # fmt: skip
+
+
+class FundsCall(TimeStampedModel):
+    """An appel de fonds issued to one sharing partner for one year, on the forecast or on the
+    actual expenses, for the amount the rule gives (funds.compute). Its balance is the amount
+    less the payments received; overdue once past `due_on` with a balance left."""
+
+    year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="funds_calls")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="funds_calls")
+    basis = models.CharField("base", max_length=10, choices=Basis.choices)
+    number = models.CharField("numéro", max_length=40)
+    amount = models.DecimalField("montant appelé", max_digits=12, decimal_places=2)
+    issued_on = models.DateField("émis le")
+    due_on = models.DateField("échéance")
+    reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
+    last_reminded_at = models.DateTimeField("dernière relance", null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="émis par", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "appel de fonds"
+        verbose_name_plural = "appels de fonds"
+        ordering = ["year", "basis", "party__siren", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "party", "basis"],
+                                    name="funds_call_unique_per_basis"),
+            models.UniqueConstraint(fields=["year", "number"], name="funds_call_unique_number"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                   name="funds_call_amount_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Appel de fonds {self.number} — {self.party}"
+
+
+class Payment(TimeStampedModel):
+    """A payment received against a call for funds."""
+
+    call = models.ForeignKey(FundsCall, on_delete=models.PROTECT, related_name="payments")
+    received_on = models.DateField("reçu le")
+    amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    reference = models.CharField("référence (mandat, virement)", max_length=120, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="enregistré par", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "paiement reçu"
+        verbose_name_plural = "paiements reçus"
+        ordering = ["call", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                   name="payment_amount_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.amount} € le {self.received_on:%d/%m/%Y}"

@@ -154,3 +154,11 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     services.meeting_cancel(acting_user=request.user, meeting=meeting)
     messages.success(request, "La réunion est annulée.")
     return redirect(meeting)
+
+
+def _todo(request, pk):
+    raise Http404("Page en construction.")
+
+
+meeting_detail = agenda_add = agenda_edit = agenda_delete = _todo
+outcome_add = outcome_edit = outcome_done = attendance = attendee_add = _todo

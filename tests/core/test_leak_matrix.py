@@ -11,7 +11,7 @@ from django.test import Client
 from pilote.core.enums import Visibility
 from pilote.core.models import AuditEvent
 from tests.html_forms import parse
-from tests.leak_matrix import REGISTRY, SPECIMENS, LeakCase, expected_visible, load_all_cases
+from tests.leak_matrix import REGISTRY, SPECIMENS, LeakCase, load_all_cases
 from tests.world import ACTORS
 
 load_all_cases()
@@ -90,7 +90,7 @@ def test_no_follow_up_leaks(client, login, world, specimens, actor, case_name):
     login(world.users[actor])
     leaks = []
     for spec, obj in specimens[case_name]:
-        visible = expected_visible(actor, *spec)
+        visible = case.sees(actor, spec)
         for url_name, url_of in case.read_urls.items():
             status = client.get(url_of(obj)).status_code
             if status != (200 if visible else 404):
@@ -112,14 +112,14 @@ def test_no_follow_up_leaks(client, login, world, specimens, actor, case_name):
         for name, text in texts.items():
             for spec, obj in specimens[case_name]:
                 shown = case.marker(obj) in text
-                if shown != expected_visible(actor, *spec):
+                if shown != case.sees(actor, spec):
                     leaks.append(f"{name} {spec}: affiché={shown}")
     for url_name, url_of in case.sample_urls.items():
         response = client.get(url_of(world))
         assert response.status_code == 200, f"{url_name}: {response.status_code}"
         text = case.decode(response.content)
         for spec, obj in specimens[case_name]:
-            if case.marker(obj) in text and not expected_visible(actor, *spec):
+            if case.marker(obj) in text and not case.sees(actor, spec):
                 leaks.append(f"{url_name} {spec}: affiché alors qu'invisible")
     pages: dict[str, str | None] = {}  # several specimens may share a page (their EPCI's…)
     for url_name, url_of in case.related_urls.items():
@@ -132,7 +132,7 @@ def test_no_follow_up_leaks(client, login, world, specimens, actor, case_name):
                 pages[url] = case.decode(response.content) if ok else None
             if pages[url] is None:
                 continue
-            if case.marker(obj) in pages[url] and not expected_visible(actor, *spec):
+            if case.marker(obj) in pages[url] and not case.sees(actor, spec):
                 leaks.append(f"{url_name} {spec}: affiché alors qu'invisible")
     assert not leaks, f"{actor} / {case_name}:\n" + "\n".join(leaks)
 
@@ -155,7 +155,7 @@ def test_posts_on_what_one_may_not_see_are_refused(client, login, world, specime
     for actor in ACTORS:
         login(world.users[actor])
         for index, (spec, obj) in enumerate(specimens[case_name]):
-            if expected_visible(actor, *spec):
+            if case.sees(actor, spec):
                 continue
             for url_name, (url_of, *_) in case.post_urls.items():
                 before = database_state(obj)
