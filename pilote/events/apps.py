@@ -14,9 +14,5 @@ class EventsConfig(AppConfig):
         registry.followed_sources.append(followup.followed_establishments)
         registry.timeline_sources.append(followup.timeline_entries)
         week.sections.append(followup.week_section)
-        try:  # the newsletter's « agenda des événements » (pilote/outreach/sections.py)
-            from pilote.outreach import sections
-        except ImportError:
-            return
-        if hasattr(sections, "event_sources"):
-            sections.event_sources.append(followup.newsletter_lines)
+        # The newsletter's « agenda des événements » reads `followup.newsletter_lines`: the
+        # newsletter (above events) registers it itself (pilote/outreach/apps.py).

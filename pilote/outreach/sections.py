@@ -4,8 +4,8 @@
 - « Appels à projets qui ferment »: the calls of the public catalogue closing in the next
   `CALLS_WEEKS` weeks (`pilote.aids.calendar`): title, funder, closing date in French. The
   scheme's page in Pilote is internal, so no link is written.
-- « Agenda des événements »: what the functions of `event_sources` return; none is
-  registered yet (the events capability will append one), hence « Aucun événement
+- « Agenda des événements »: what the functions of `event_sources` return (the events app's
+  upcoming published events, registered by `OutreachConfig.ready`), or « Aucun événement
   programmé ».
 - « Chiffres du programme »: territory-wide figures of `pilote.indicators.indicators.compute`
   (reader=None), only those fit to publish: laureate companies, accepted applications,
