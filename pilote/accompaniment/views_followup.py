@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pilote.accompaniment import digest, report, services, week
+from pilote.accompaniment import digest, extra_actions, report, services, week
 from pilote.accompaniment.enums import ActionStatus
 from pilote.accompaniment.models import Action, Interaction
 from pilote.accounts import access
@@ -84,6 +84,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         overdue_count=mine.overdue(today).count(),
         status_choices=ActionStatus.choices,
         can_record=access.can_write_on(request.user),
+        extra_sections=extra_actions.sections(request.user, today),
     )
 
 
