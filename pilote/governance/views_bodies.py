@@ -175,9 +175,11 @@ def readable_outcomes(user, territory):
 
 @login_required
 def decisions(request: HttpRequest) -> HttpResponse:
+    """Open to every signed-in user like the other searches: who reads no governance here (an
+    administrator without another role, another territory's member) finds nothing."""
     territory = request.territory
     if not perms.can_read(request.user, territory):
-        raise Http404(NOT_FOUND)
+        territory = None
     today = timezone.localdate()
     years = sorted(
         set(
@@ -188,10 +190,9 @@ def decisions(request: HttpRequest) -> HttpResponse:
         reverse=True,
     )
     form = DecisionFilterForm(request.GET or None, territory=territory, years=years)
+    readable = readable_outcomes(request.user, territory) if territory else Outcome.objects.none()
     outcomes = form.filter(
-        readable_outcomes(request.user, territory).select_related(
-            "item__meeting__body", "item__meeting__epci", "owner"
-        ),
+        readable.select_related("item__meeting__body", "item__meeting__epci", "owner"),
         today=today,
     ).order_by("-item__meeting__starts_at", "item__position", "pk")
     return render_list(

@@ -31,7 +31,8 @@ def test_the_manager_creates_a_body_with_the_territorys_organisations(client, lo
     page = client.get(reverse("governance:body_create"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "CCI A" in text and "Agglo 1" in text
+    assert "CCI A" in text
+    assert "Agglo 1" in text
     assert "CCI B" not in text  # another territory's organisation is not offered
     response = client.post(
         reverse("governance:body_create"),
@@ -45,9 +46,11 @@ def test_the_manager_creates_a_body_with_the_territorys_organisations(client, lo
         },
     )
     body = Body.objects.get(name="Comité local de projet")
-    assert response.status_code == 302 and response["Location"] == body.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == body.get_absolute_url()
     assert body.territory == world.territory_a
-    assert body.required_per_year is None and body.frequency_label == "selon les besoins"
+    assert body.required_per_year is None
+    assert body.frequency_label == "selon les besoins"
     assert set(body.organisations.all()) == {world.orgs["o1"], world.orgs["state"]}
     assert AuditEvent.objects.filter(action="governance_body.create").count() == 1
     # another territory's organisation is refused
@@ -170,13 +173,15 @@ def test_the_manager_adds_edits_and_removes_members(client, login, world, body):
         reverse("governance:member_add", args=[body.pk]),
         {"user": "", "name": " ", "role": "Rien", "position": "0"},
     )
-    assert response.status_code == 200 and not body.members.filter(role="Rien").exists()
+    assert response.status_code == 200
+    assert not body.members.filter(role="Rien").exists()
     # an account of another territory: refused
     response = client.post(
         reverse("governance:member_add", args=[body.pk]),
         {"user": world.users["agent_e3"].pk, "role": "Intrus", "position": "0"},
     )
-    assert response.status_code == 200 and not body.members.filter(role="Intrus").exists()
+    assert response.status_code == 200
+    assert not body.members.filter(role="Intrus").exists()
     response = client.post(
         reverse("governance:member_edit", args=[member.pk]),
         {"user": "", "name": "Jean Binôme", "role": "Binôme industriel", "organisation": "",
