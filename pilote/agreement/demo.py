@@ -7,6 +7,11 @@ Assumption (the roadmap gives only the totals): year 1's expenses split by natur
 salaires et charges 85 365 €, locaux et moyens 6 000 €, véhicule 4 500 €, fournitures 2 000 €
 (= 97 865 €); year 2's as 63 365 €, 6 000 €, 3 500 €, 2 000 € (= 74 865 €). The CCI's and the
 State's SIRENs are left empty (not needed by the rule, which orders the EPCIs only).
+
+The calls for funds of year 1 on the forecast are issued on 15/10/2022 (six calls of
+8 000,00 €, due 30 days later); five are paid in full at various dates, one partly (4 000,00 €
+received, the rest overdue). The regularisation of year 1 on the actual expenses is left to
+issue: that is the TI manager's next step. The payee's IBAN is fictitious.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pilote.agreement.enums import Nature, PartyKind, Rule
+from pilote.agreement import services
+from pilote.agreement.enums import Basis, Nature, PartyKind, Rule
 from pilote.agreement.models import (
     ActualExpense,
     Agreement,
     ForecastExpense,
+    FundsCall,
     Party,
+    Payment,
     Resource,
     Year,
 )
@@ -54,6 +62,24 @@ ACTUALS = [
     (dt.date(2024, 9, 14), Nature.VEHICULE, "Véhicule de service, année 2", "3650.00"),
     (dt.date(2024, 9, 14), Nature.FOURNITURES, "Fournitures, année 2", "2100.00"),
 ]  # fmt: skip
+PAYEE = CCI
+# A fictitious IBAN (the demo's): never a real account.
+PAYMENT_DETAILS = (
+    "Virement à l'ordre de la CCI Grand Hainaut (compte fictif de démonstration)\n"
+    "IBAN : FR76 0000 0000 0000 0000 0000 000 — BIC : DEMOFRPPXXX\n"
+    "Rappeler le numéro de l'appel de fonds dans le libellé du virement."
+)
+CALLS_ISSUED_ON = dt.date(2022, 10, 15)
+# year 1's forecast calls, by the rank of the EPCI in ascending SIREN order: when and how
+# much was received (the fifth paid only half).
+PAYMENTS = {
+    1: [(dt.date(2022, 11, 4), "8000.00", "Mandat 2022-1187")],
+    2: [(dt.date(2022, 11, 10), "8000.00", "Mandat 2022-0954")],
+    3: [(dt.date(2022, 11, 14), "8000.00", "Virement TRESO-22-311")],
+    4: [(dt.date(2022, 12, 2), "8000.00", "Mandat 2022-2210")],
+    5: [(dt.date(2022, 12, 20), "4000.00", "Mandat 2022-1420 (acompte)")],
+    6: [(dt.date(2023, 1, 12), "8000.00", "Mandat 2023-0007")],
+}
 ROADMAP = (
     "Feuille de route du Territoire d'industrie Hainaut – Douaisis – Cambrésis : animation "
     "du réseau des industriels, accompagnement des projets, suivi des dossiers d'aides."
@@ -113,6 +139,31 @@ def load(*, out) -> int:
             agreement=agreement, date=day, nature=nature, label=label,
             defaults={"year": year, "amount": D(amount)},
         ))  # fmt: skip
+    if not agreement.payee:
+        agreement.payee, agreement.payment_details = PAYEE, PAYMENT_DETAILS
+        agreement.save(update_fields=["payee", "payment_details", "updated_at"])
+    created += _calls(next(y for y in years if y.number == 1))
     if created:
         out.write(f"Convention de partenariat : {created} objet(s) créé(s).")
+    return created
+
+
+def _calls(year: Year) -> int:
+    """Year 1's forecast calls and their payments, through the services (audited)."""
+    created = 0
+    calls = list(FundsCall.objects.filter(year=year, basis=Basis.FORECAST))
+    if not calls:
+        calls, _ = services.calls_issue(
+            acting_user=None, year=year, basis=Basis.FORECAST, issued_on=CALLS_ISSUED_ON
+        )
+        created += len(calls)
+    for rank, call in enumerate(sorted(calls, key=lambda c: c.party.siren), start=1):
+        if Payment.objects.filter(call=call).exists():
+            continue
+        for day, amount, reference in PAYMENTS.get(rank, []):
+            services.payment_record(
+                acting_user=None, call=call, received_on=day, amount=D(amount),
+                reference=reference,
+            )  # fmt: skip
+            created += 1
     return created

@@ -22,3 +22,12 @@ class Rule(models.TextChoices):
 class Basis(models.TextChoices):
     FORECAST = "forecast", "Budget prévisionnel"
     ACTUAL = "actual", "Dépenses réalisées"
+
+
+class CallStatus(models.TextChoices):
+    """Where a call for funds stands (ledger.status_of)."""
+
+    PAID = "paid", "Payé"
+    PARTIAL = "partial", "Partiellement payé"
+    PENDING = "pending", "En attente"
+    LATE = "late", "En retard"

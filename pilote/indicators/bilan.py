@@ -57,6 +57,11 @@ COMPANIES_SHOWN = 50  # establishments met listed in the PDF (all of them in the
 ACCEPTED_SHOWN = 50  # accepted applications listed in the PDF (all of them in the XLSX)
 LARGEST = 5  # the largest grants of the period
 INDUSTRY = frozenset("BCDE")
+# Sections later apps add to the bilan (the indicators app cannot import them): each is
+# registered from its AppConfig.ready as `(territory, as_of, reader) -> dict | None`, the dict
+# holding "template" (included at the end of the PDF, given `section`) and, optionally,
+# "tables" (`Table`s, also sheets of the XLSX); None leaves the section out.
+EXTRA_SECTIONS: list = []
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 NNBSP = "\u202f"  # narrow no-break space: thousands
@@ -321,6 +326,7 @@ class Bilan:
     linkedin: Summary | None = None  # None: nothing imported from LinkedIn
     linkedin_top: Table | None = None
     linkedin_monthly: Table | None = None
+    extras: list[dict] = field(default_factory=list)  # EXTRA_SECTIONS' sections
 
     @property
     def day_before(self) -> dt.date:
@@ -380,6 +386,7 @@ class Bilan:
             *(t for t in (self.companies, self.largest, self.accepted, self.epci_activity,
                           self.epci_pipeline, self.monthly, self.linkedin_monthly,
                           self.linkedin_top) if t is not None),
+            *(t for section in self.extras for t in section.get("tables", ())),
         ]  # fmt: skip
 
 
@@ -667,6 +674,10 @@ def build(territory, date_from: dt.date, date_to: dt.date, reader=None) -> Bilan
                [r[granted_at] for r in monthly_rows], AMOUNT),
     ]  # fmt: skip
     _linkedin(bilan, territory, spans)
+    bilan.extras = [
+        section for extra in EXTRA_SECTIONS
+        if (section := extra(territory, date_to, reader)) is not None
+    ]  # fmt: skip
     return bilan
 
 
