@@ -264,6 +264,8 @@ def agenda_item_update(
 ) -> AgendaItem:
     """Change a point of the agenda. `version`: the one the edit form was read at."""
     _unknown(changes, AGENDA_FIELDS)
+    if "position" in changes and changes["position"] is None:
+        del changes["position"]  # an empty position keeps the item where it is
     item = locking.lock(item, version)
     meeting = _meeting_for_write(item.meeting, acting_user)
     before = audit.snapshot(item)
