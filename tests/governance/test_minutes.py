@@ -418,3 +418,22 @@ def test_the_minutes_block_shows_the_text_and_the_actions_allowed(world):
     assert _href("minutes_edit", minutes) not in html
     assert _href("minutes_comment", minutes) not in html
     assert _href("addendum_add", minutes) not in _block(world, "agent_e1", minutes)
+
+
+def test_the_meeting_page_carries_the_minutes_and_documents_blocks(world, login):
+    minutes = locked_minutes(world)
+    svc.addendum_add(acting_user=None, minutes=minutes, text="Correction **douze**")
+    url = reverse("governance:meeting", args=[minutes.meeting.pk])
+    for actor in ("manager", "partner", "agent_e1"):
+        html = login(world.users[actor]).get(url).content.decode()
+        assert "Texte arrêté." in html
+        assert "<strong>douze</strong>" in html
+        assert _href("minutes_pdf", minutes) in html
+        assert _href("meeting_pack", minutes) in html
+        assert _href("meeting_ics", minutes) in html
+        assert (_href("invitations_send", minutes) in html) == (actor == "manager"), actor
+        assert (_href("addendum_add", minutes) in html) == (actor == "manager"), actor
+    draft = svc.minutes_save(acting_user=None, meeting=meeting_of(world), text="…")
+    svc.minutes_circulate(acting_user=None, minutes=draft)
+    html = login(world.users["partner"]).get(draft.meeting.get_absolute_url()).content.decode()
+    assert _href("minutes_comment", draft) in html
