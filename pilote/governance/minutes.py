@@ -132,8 +132,9 @@ def circulation_recipients(minutes: Minutes):
 
 
 @transaction.atomic
-def minutes_circulate(*, acting_user, minutes: Minutes) -> Minutes:
-    """Draft → circulated, for comments: only once the meeting is held or its date past."""
+def minutes_circulate(*, acting_user, minutes: Minutes, notify: bool = True) -> Minutes:
+    """Draft → circulated, for comments: only once the meeting is held or its date past.
+    `notify`: e-mail the attendees' accounts (`circulation_recipients`); the demo does not."""
     locked = _locked_minutes(minutes)
     if locked.status == MinutesStatus.DRAFT and not _held_or_past(locked.meeting):
         _check_manage(acting_user, locked.meeting)
@@ -145,7 +146,7 @@ def minutes_circulate(*, acting_user, minutes: Minutes) -> Minutes:
         stamp="circulated_at",
         refusal="Seul un compte rendu en brouillon se diffuse pour relecture.",
     )  # fmt: skip
-    for user in circulation_recipients(minutes):
+    for user in circulation_recipients(minutes) if notify else ():
         queue_email("governance.minutes_circulated", minutes_id=minutes.pk, user_id=user.pk)
     return minutes
 

@@ -131,3 +131,13 @@ def test_the_notice_is_not_sent_once_the_minutes_moved_on(world, task_queue):
     [row] = task_queue.run()
     assert row.return_value == f"not sent: minutes {minutes.pk} are no longer circulated"
     assert mail.outbox == []
+
+
+def test_a_system_circulation_may_stay_silent(world, task_queue):
+    meeting = meeting_of(world)
+    member = services.member_add(acting_user=None, body=meeting.body, user=world.users["partner"])
+    Attendee.objects.create(meeting=meeting, member=member)
+    minutes = svc.minutes_save(acting_user=None, meeting=meeting, text="…")
+    with task_queue.capture(execute=True):
+        svc.minutes_circulate(acting_user=None, minutes=minutes, notify=False)
+    assert task_queue.email_refs() == []
