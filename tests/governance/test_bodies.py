@@ -213,3 +213,21 @@ def test_the_services_refuse_who_does_not_run_the_governance(world, body):
     with pytest.raises(ValidationError):
         bodies.member_update(acting_user=None, member=member, name="")
     assert Member.objects.get(pk=member.pk).name == "Paul Directeur"
+
+
+def test_the_cadence_check_defaults_to_the_only_territory():
+    """Without --territory: the only territory that has bodies, or the only territory."""
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import TerritoryFactory
+
+    TerritoryFactory(name="TI seul", slug="ti-seul")
+    out = io.StringIO()
+    call_command("governance_check", "--year", "2026", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"bodies": []}
+    TerritoryFactory(name="TI autre", slug="ti-autre")
+    with pytest.raises(CommandError):  # two territories, no body: which one?
+        call_command("governance_check", "--year", "2026", stdout=io.StringIO())

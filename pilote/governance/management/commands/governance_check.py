@@ -4,7 +4,8 @@
 
 With --json: {"bodies": [{"name", "required", "held", "planned", "missing"}, …]} (required
 null for a body that meets « selon les besoins »). Without: a table in French. Without
---territory, the only territory that has bodies (an error when several do)."""
+--territory, the only territory that has bodies (an error when several do), or, when none
+has any, the only territory there is."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             except Territory.DoesNotExist as exc:
                 raise CommandError(f"Territoire inconnu : {slug}") from exc
         ids = set(Body.objects.values_list("territory_id", flat=True).distinct())
+        if not ids:  # no body anywhere yet: the only territory, if there is only one
+            ids = set(Territory.objects.values_list("pk", flat=True)[:2])
         if len(ids) != 1:
             raise CommandError("Précisez --territory (aucun ou plusieurs territoires).")
         return Territory.objects.get(pk=ids.pop())
