@@ -34,11 +34,6 @@ _GOVERNANCE = (
     "organisations; bilateral meetings by the EPCI and the TI managers (tests/governance/)"
 )
 
-_AGREEMENT = (
-    "the partnership agreement: read by the TI managers and the EPCI agents of the territory, "
-    "calls for funds and payments by the TI managers and the called EPCI (tests/agreement/)"
-)
-
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
@@ -172,17 +167,6 @@ EXEMPT: dict[str, str] = {
     "governance:minutes_lock": _GOVERNANCE,
     "governance:addendum_add": _GOVERNANCE,
     "governance:invitations_send": _GOVERNANCE,
-    # The partnership agreement: its own rule (docs/agreement.md#permissions).
-    "agreement:overview": _AGREEMENT,
-    "agreement:year": _AGREEMENT,
-    "agreement:expenses_import": _AGREEMENT,
-    "agreement:calls": _AGREEMENT,
-    "agreement:calls_export": _AGREEMENT,
-    "agreement:calls_issue": _AGREEMENT,
-    "agreement:call": _AGREEMENT,
-    "agreement:call_letter": _AGREEMENT,
-    "agreement:payment_add": _AGREEMENT,
-    "agreement:call_remind": _AGREEMENT,
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",

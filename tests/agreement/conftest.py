@@ -15,3 +15,16 @@ def hdc(db):
     territory = TerritoryFactory(name="Hainaut", slug=demo.HDC_SLUG, epcis=epcis)
     assert demo.load(out=io.StringIO()) > 0
     return territory
+
+
+@pytest.fixture
+def hdc_manager(hdc):
+    """A TI manager of the demo's territory."""
+    from pilote.accounts.enums import OrganisationKind, Role
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    cci = OrganisationFactory(name="CCI", kind=OrganisationKind.CCI, territories=[hdc])
+    return MembershipFactory(
+        user=UserFactory(email="cheffe@exemple.fr"), organisation=cci, territory=hdc,
+        role=Role.TI_MANAGER,
+    ).user  # fmt: skip

@@ -124,6 +124,13 @@ def dangerous(world):
         establishment=site, title="=HYPERLINK(1)", status="accepte",
         decided_on=dt.date(2026, 6, 15), amount_granted=Decimal("1000.00"), **by,
     )  # fmt: skip
+    # A call for funds to e1 (the agreement's export): its party and payment named like formulas.
+    from tests.agreement.factories import call_of, payment_of
+
+    call = call_of(e1, world.territory_a)
+    call.party.name = NAME
+    call.party.save()
+    payment_of(call, reference=COMPANY)
     return {"campaign": campaign, "scheme": scheme}
 
 
@@ -144,6 +151,7 @@ XLSX_EXPORTS = {
     "companies:export": {"fmt": "xlsx"},
     "aids:detection_export": {"pk": "scheme"},
     "applications:export": {},
+    "agreement:calls_export": {},
     # The bilan of a period holding the application's decision and today's exchange.
     "indicators:bilan_xlsx": {"?": lambda: f"de=2026-01-01&a={timezone.localdate()}"},
 }
