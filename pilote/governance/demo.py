@@ -523,7 +523,9 @@ def _record(meeting: Meeting, rank: int | None, first_year: int, users) -> int:
         )
         created += 1
         if rank != 1:
-            minutes = minutes_services.minutes_circulate(acting_user=None, minutes=minutes)
+            minutes = minutes_services.minutes_circulate(
+                acting_user=None, minutes=minutes, notify=False
+            )
     created += _attendance(meeting, users)
     if minutes is None or rank == 1:
         return created

@@ -153,3 +153,30 @@ def test_every_title_starts_with_a_capital_letter(demo):
         titles += re.findall(r"« ([^»]+) »", text or "")
     assert len(titles) > 100
     assert [t for t in titles if not t[:1].isupper()] == []
+
+
+@pytest.mark.django_db
+def test_the_governance_cadence_and_agendas_of_the_whole_demo(demo):
+    """governance_check without --territory on the demo: 2025 complete, the COTECH missing one
+    meeting in 2026; agenda items point to the demo's records, each readable on its EPCI."""
+    import json
+
+    from pilote.governance.models import AgendaItem
+
+    _, second, _ = demo
+    assert "[Gouvernance] 0 objet(s) créé(s)" in second
+    out = io.StringIO()
+    call_command("governance_check", "--year", "2026", "--json", stdout=out)
+    rows = {row["name"]: row for row in json.loads(out.getvalue())["bodies"]}
+    assert len(rows) == 5
+    assert {name for name, row in rows.items() if row["missing"]} == {"COTECH"}
+    out = io.StringIO()
+    call_command("governance_check", "--year", "2025", "--json", stdout=out)
+    assert all(row["missing"] == 0 for row in json.loads(out.getvalue())["bodies"])
+    items = AgendaItem.objects.select_related("meeting", "project", "application")
+    assert items.exclude(project=None).exists()
+    assert items.exclude(application=None).exists()
+    assert items.exclude(call=None).exists()
+    assert items.exclude(indicator="").exists()
+    for item in items.exclude(project=None).filter(meeting__epci__isnull=False):
+        assert item.project.epci_id == item.meeting.epci_id
