@@ -5,19 +5,17 @@ import pytest
 from tests.world import build_world
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _clock():
+def pytest_configure(config):
     """`PILOTE_TEST_CLOCK=2026-12-06T23:50:00+01:00 make test` runs the suite as if started at
-    that instant (the clock then ticks): a test that only passes at some hours of the day shows
-    up at once instead of failing one CI run in four."""
+    that instant (the clock then ticks; set before collection, so module-level dates follow): a
+    test that only passes at some hours of the day shows up at once instead of failing one CI
+    run in four."""
     start = os.environ.get("PILOTE_TEST_CLOCK")
-    if not start:
-        yield
-        return
-    import time_machine
+    if start:
+        import time_machine
 
-    with time_machine.travel(start, tick=True):
-        yield
+        config._pilote_clock = time_machine.travel(start, tick=True)
+        config._pilote_clock.start()
 
 
 @pytest.fixture(autouse=True)
