@@ -48,6 +48,15 @@ def _euros(amount: Decimal) -> str:
     return f"{' '.join(groups)},{cents} €"
 
 
+def _locked(call: FundsCall) -> FundsCall:
+    """The call, its row locked until the transaction ends (payments and reminders of the
+    same call wait for each other), with what the services read of it."""
+    FundsCall.objects.select_for_update().filter(pk=call.pk).values_list("pk").get()
+    return FundsCall.objects.select_related("year__agreement__territory", "party__epci").get(
+        pk=call.pk
+    )
+
+
 def call_number(year: Year, basis: str, index: int) -> str:
     """« AF-1-P-03 »: the third call of year 1 on the forecast (P) or actuals (R)."""
     return f"AF-{year.number}-{BASIS_INITIAL[basis]}-{index:02d}"
@@ -111,7 +120,7 @@ def calls_issue(*, acting_user, year: Year, basis: str, issued_on: dt.date | Non
 def payment_record(
     *, acting_user, call: FundsCall, received_on: dt.date, amount, reference: str = ""
 ) -> Payment:
-    call = FundsCall.objects.select_for_update().select_related("year__agreement").get(pk=call.pk)
+    call = _locked(call)
     _check_manages(acting_user, call.year.agreement)
     errors = {}
     try:
@@ -164,11 +173,7 @@ def reminder_recipients(call: FundsCall):
 @transaction.atomic
 def call_remind(*, acting_user, call: FundsCall) -> FundsCall:
     """Remind the called EPCI's agents of an overdue call (e-mail through the task table)."""
-    call = (
-        FundsCall.objects.select_for_update()
-        .select_related("year__agreement__territory", "party__epci")
-        .get(pk=call.pk)
-    )
+    call = _locked(call)
     _check_manages(acting_user, call.year.agreement)
     if not ledger.is_overdue(call):
         raise ValidationError(

@@ -25,7 +25,7 @@ from pilote.agreement import followup, ledger, letter, perms, services
 from pilote.agreement.enums import Basis, CallStatus, Rule
 from pilote.agreement.forms import CallsIssueForm, ExpensesImportForm, PaymentForm
 from pilote.agreement.imports import COLUMNS, ImportFileError
-from pilote.agreement.models import Agreement, FundsCall, Year
+from pilote.agreement.models import Agreement, FundsCall, Payment, Year
 from pilote.core import spreadsheet
 from pilote.core.spreadsheet import AMOUNT, DATE, INTEGER, TEXT, Column
 
@@ -229,9 +229,12 @@ def calls(request: HttpRequest) -> HttpResponse:
 @login_required
 def calls_export(request: HttpRequest) -> HttpResponse:
     rows, _ = _filtered_calls(request)
-    references = {}
-    for call in rows:
-        references[call.pk] = ", ".join(p.reference for p in call.payments.all() if p.reference)
+    references: dict[int, list[str]] = {c.pk: [] for c in rows}
+    payments = Payment.objects.filter(call__in=references).exclude(reference="")
+    for call_id, reference in payments.order_by("received_on", "pk").values_list(
+        "call_id", "reference"
+    ):
+        references[call_id].append(reference)
     columns = [
         Column("Numéro", TEXT), Column("Convention", TEXT), Column("Année", INTEGER),
         Column("Base", TEXT), Column("Partenaire", TEXT), Column("SIREN", TEXT),
@@ -242,7 +245,7 @@ def calls_export(request: HttpRequest) -> HttpResponse:
     data = (
         [c.number, c.year.agreement.title, c.year.number, c.get_basis_display(), c.party.name,
          c.party.siren, c.issued_on, c.due_on, c.amount, c.paid, c.balance, c.status_label,
-         c.reminders_sent, references[c.pk]]
+         c.reminders_sent, ", ".join(references[c.pk])]
         for c in rows
     )  # fmt: skip
     return spreadsheet.xlsx_response("appels-de-fonds", columns, data, title="Appels de fonds")
