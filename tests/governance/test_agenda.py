@@ -53,10 +53,6 @@ def events(action):
     return AuditEvent.objects.filter(action=action).count()
 
 
-def lock_minutes(meeting):
-    return Minutes.objects.create(meeting=meeting, text="CR", status=MinutesStatus.LOCKED)
-
-
 def test_agenda_items_are_numbered_in_order_linked_and_audited(world, meeting):
     manager = world.users["manager"]
     project = project_of(world, title="Extension de l'atelier")
