@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from pilote.accounts.access import NOT_FOUND
 from pilote.agreement import calls as calls_module
 from pilote.agreement import followup, ledger, letter, perms, services
-from pilote.agreement.enums import Basis, CallStatus, Rule
+from pilote.agreement.enums import Basis, CallStatus, Nature, Rule
 from pilote.agreement.forms import CallsIssueForm, ExpensesImportForm, PaymentForm
 from pilote.agreement.imports import COLUMNS, ImportFileError
 from pilote.agreement.models import Agreement, FundsCall, Payment, Year
@@ -75,7 +75,10 @@ def _year_context(year: Year) -> dict:
         "year": year,
         "resources": resources,
         "resources_total": sum((r.amount for r in resources), ledger.ZERO),
-        "forecast_lines": list(year.forecast_expenses.order_by("nature")),
+        "forecast_lines": sorted(
+            year.forecast_expenses.select_related("amendment"),
+            key=lambda line: Nature.values.index(line.nature),
+        ),
         "forecast": forecast,
         "followup": followup.for_year(year),
     }
