@@ -24,7 +24,7 @@ from pilote.core.enums import Visibility
 from pilote.governance import minutes as minutes_services
 from pilote.governance import services
 from pilote.governance.enums import AttendanceStatus, BodyKind, MeetingStatus, OutcomeKind
-from pilote.governance.models import Body, Meeting
+from pilote.governance.models import Body, Meeting, Minutes
 from pilote.territories.models import Territory
 
 HDC_SLUG = "hainaut-douaisis-cambresis"
@@ -508,6 +508,18 @@ def _minutes_text(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
+def _after(meeting: Meeting, days: int) -> dt.datetime:
+    """`days` after the meeting at 10:00, never later than now."""
+    day = timezone.localtime(meeting.starts_at).date() + dt.timedelta(days=days)
+    return min(_at(day, 10), timezone.now())
+
+
+def _backdate(minutes: Minutes, **stamps: dt.datetime) -> None:
+    """The services stamp the demo's minutes with today; a demo of two years dates them
+    after their meeting. A queryset update, past the lock guard: demo data only."""
+    Minutes.objects.filter(pk=minutes.pk).update(**stamps)
+
+
 def _record(meeting: Meeting, rank: int | None, first_year: int, users) -> int:
     """Attendance and minutes of a new meeting. `rank`: for a held one, 0 for the latest held
     (circulated, with a comment), 1 for the one before (a draft), more for the older ones
@@ -526,6 +538,7 @@ def _record(meeting: Meeting, rank: int | None, first_year: int, users) -> int:
             minutes = minutes_services.minutes_circulate(
                 acting_user=None, minutes=minutes, notify=False
             )
+            _backdate(minutes, circulated_at=_after(meeting, 4))
     created += _attendance(meeting, users)
     if minutes is None or rank == 1:
         return created
@@ -537,6 +550,7 @@ def _record(meeting: Meeting, rank: int | None, first_year: int, users) -> int:
         return created
     minutes = minutes_services.minutes_approve(acting_user=None, minutes=minutes)
     minutes = minutes_services.minutes_lock(acting_user=None, minutes=minutes)
+    _backdate(minutes, approved_at=_after(meeting, 25), locked_at=_after(meeting, 26))
     if meeting.body.name == COPIL and timezone.localtime(meeting.starts_at).year == first_year:
         minutes_services.addendum_add(acting_user=None, minutes=minutes, text=ADDENDUM)
         created += 1
