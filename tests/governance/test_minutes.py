@@ -431,8 +431,13 @@ def test_the_meeting_page_carries_the_minutes_and_documents_blocks(world, login)
         assert _href("minutes_pdf", minutes) in html
         assert _href("meeting_pack", minutes) in html
         assert _href("meeting_ics", minutes) in html
-        assert (_href("invitations_send", minutes) in html) == (actor == "manager"), actor
+        assert _href("invitations_send", minutes) not in html  # a held meeting: no invitation
         assert (_href("addendum_add", minutes) in html) == (actor == "manager"), actor
+    coming = meeting_of(world, days=10, status=MeetingStatus.PLANNED, title="À venir")
+    for actor in ("manager", "partner", "agent_e1"):
+        html = login(world.users[actor]).get(coming.get_absolute_url()).content.decode()
+        invite = f'"{reverse("governance:invitations_send", args=[coming.pk])}"'
+        assert (invite in html) == (actor == "manager"), actor
     draft = svc.minutes_save(acting_user=None, meeting=meeting_of(world), text="…")
     svc.minutes_circulate(acting_user=None, minutes=draft)
     html = login(world.users["partner"]).get(draft.meeting.get_absolute_url()).content.decode()
