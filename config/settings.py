@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "pilote.legal",
     "pilote.search",
     "pilote.governance",
+    "pilote.api",
+    # Only for its vendored Swagger UI files (the API docs page, no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -305,3 +308,6 @@ OUTREACH_MESSAGES_PER_SECOND = float(os.environ.get("OUTREACH_MESSAGES_PER_SECON
 OUTREACH_MESSAGES_PER_CONNECTION = envint("OUTREACH_MESSAGES_PER_CONNECTION", 100)
 OUTREACH_UNSUBSCRIBE_MAILTO = os.environ.get("OUTREACH_UNSUBSCRIBE_MAILTO", "")
 OUTREACH_CLAIM_TIMEOUT = envint("OUTREACH_CLAIM_TIMEOUT", 300)
+
+# JSON API v1 (docs/api.md): requests allowed per token, « number/period » (s, min, h, day).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")

@@ -43,6 +43,8 @@ urlpatterns = [
     path("gouvernance/", include("pilote.governance.urls")),
     path("convention/", include("pilote.agreement.urls")),
     path("recherche/", include("pilote.search.urls")),
+    path("api/v1/", include("pilote.api.urls")),
+    path("comptes/jetons-api/", include("pilote.api.urls_tokens")),
     path("", include("pilote.legal.urls")),
     path("admin/", admin.site.urls),
 ]

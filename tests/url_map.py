@@ -37,6 +37,9 @@ _GOVERNANCE = (
 EXEMPT_NAMESPACES: dict[str, str] = {
     "admin": "technical admin: no follow-up model is registered and audit events show no "
     "content (tests/core/test_admin_followup.py; crawled in tests/core/test_crawl.py)",
+    "api": "the JSON API v1: not pages; a token reads through the same access layer, tested "
+    "by its own matrix, every list and detail endpoint × actor × specimen "
+    "(tests/api/test_access.py), and against its OpenAPI document (tests/api/)",
     "legal": "public legal pages (mentions légales, données personnelles, accessibilité, "
     "cookies) and the register of processings (TI managers and administrators): no follow-up "
     "record (tests/legal/)",
@@ -55,6 +58,8 @@ EXEMPT: dict[str, str] = {
     "accounts:invitation_create": _ACCOUNT + ", test_invitation.py",
     "accounts:invitation_revoke": _ACCOUNT + ", test_invitation.py",
     "accounts:invitation_accept": _ACCOUNT + ", test_invitation.py",
+    "api_tokens:list": "one's own API tokens, no follow-up (tests/api/test_tokens.py)",
+    "api_tokens:revoke": "revokes one of one's own API tokens (tests/api/test_tokens.py)",
     "accounts:switch_membership": "one's own current membership (POST), "
     "tests/core/test_dashboard.py",
     # Company base: public SIRENE data, identical for every member.
