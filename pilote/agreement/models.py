@@ -146,6 +146,51 @@ class Resource(models.Model):
         return f"{self.party} : {self.amount} € ({self.get_rule_display()})"
 
 
+class AmendedLine(models.Model):
+    """One forecast line an amendment changed, with its amount before and after: the version
+    history of the forecast budget (the forecast « as signed » and after each amendment is
+    rebuilt from these rows). `amount_before` is None when the amendment added the line."""
+
+    class Kind(models.TextChoices):
+        EXPENSE = "expense", "Dépense"
+        RESOURCE = "resource", "Ressource"
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="lines")
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("type de ligne", max_length=10, choices=Kind.choices)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices, blank=True)
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name="financeur",
+    )  # fmt: skip
+    amount_before = models.DecimalField(
+        "montant avant", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amount_after = models.DecimalField("montant après", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ligne modifiée par un avenant"
+        verbose_name_plural = "lignes modifiées par un avenant"
+        ordering = ["amendment", "year__number", "kind", "nature", "party__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="expense", party__isnull=True) & ~models.Q(nature=""))
+                | (models.Q(kind="resource", nature="") & models.Q(party__isnull=False)),
+                name="amended_line_kind_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.subject}, année {self.year.number} : {self.amount_before} → {self.amount_after}"
+        )
+
+    @property
+    def subject(self) -> str:
+        """« Salaires et charges » or the financer's name."""
+        return self.get_nature_display() if self.kind == self.Kind.EXPENSE else str(self.party)
+
+
 class ActualExpense(TimeStampedModel):
     """A line of the statement of actual expenses (import_depenses), keyed by date, nature
     and label."""

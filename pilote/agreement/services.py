@@ -6,7 +6,9 @@ one audit event. `acting_user=None` is the system (the demo, the reminder comman
   amounts of the rule (`calls.compute`); once only per year and basis;
 - `payment_record`: a payment received against a call, never beyond its balance;
 - `call_remind`: an e-mail to the called EPCI's agents about an overdue call;
-- `expenses_import`: the statement of actual expenses (`imports.import_expenses`).
+- `expenses_import`: the statement of actual expenses (`imports.import_expenses`);
+- `amendment_record`: an avenant, the forecast lines it changes and their history
+  (`AmendedLine`).
 """
 
 from __future__ import annotations
@@ -22,12 +24,21 @@ from pilote.accounts.enums import Role
 from pilote.accounts.models import Membership
 from pilote.agreement import calls as calls_module
 from pilote.agreement import ledger, perms
-from pilote.agreement.enums import Basis
+from pilote.agreement.enums import Basis, Nature, PartyKind, Rule
 from pilote.agreement.imports import import_expenses
-from pilote.agreement.models import Agreement, FundsCall, Payment, Year
+from pilote.agreement.models import (
+    Agreement,
+    AmendedLine,
+    Amendment,
+    ForecastExpense,
+    FundsCall,
+    Payment,
+    Resource,
+    Year,
+)
 from pilote.core import audit
 from pilote.core.emails import queue_email
-from pilote.core.money import to_cents
+from pilote.core.money import CENT, to_cents
 
 REMINDER_KIND = "agreement.call_reminder"
 BASIS_INITIAL = {Basis.FORECAST: "P", Basis.ACTUAL: "R"}  # prévisionnel, réalisé
@@ -213,3 +224,158 @@ def expenses_import(
             extra={"filename": filename[:120], **report.summary()},
         )  # fmt: skip
     return report
+
+
+# --- Amendments (avenants) ------------------------------------------------------------------
+
+
+def balance_tolerance(year: Year) -> Decimal:
+    """The imbalance a year's forecast may keep: under one cent per sharing partner, what the
+    caps leave uncovered when an amount is shared in equal cents (year 2 of the seed:
+    74 865,00 € of expenses, 74 864,98 € of resources with six caps of 10 833,33 €)."""
+    return CENT * year.resources.filter(rule=Rule.SHARE).count()
+
+
+def year_balance(year: Year) -> tuple[Decimal, Decimal]:
+    """(forecast expenses, forecast resources) of `year`."""
+    expenses = sum((e.amount for e in year.forecast_expenses.all()), Decimal("0.00"))
+    resources = sum((r.amount for r in year.resources.all()), Decimal("0.00"))
+    return expenses, resources
+
+
+def _amount(raw, key: str, errors: list[str]) -> Decimal | None:
+    try:
+        amount = Decimal(raw)
+    except (InvalidOperation, TypeError, ValueError):
+        errors.append(f"{key} : le montant est illisible.")
+        return None
+    if not amount.is_finite():
+        errors.append(f"{key} : le montant est illisible.")
+        return None
+    if amount < 0:
+        errors.append(f"{key} : le montant ne peut pas être négatif.")
+        return None
+    if amount != to_cents(amount):
+        errors.append(f"{key} : le montant se donne au centime près.")
+        return None
+    if amount >= Decimal("1e10"):
+        errors.append(f"{key} : le montant est trop grand.")
+        return None
+    return to_cents(amount)
+
+
+def _new_rule(party) -> str:
+    """The rule of a resource an amendment adds: the party's rule in another year, else an
+    EPCI shares and any other financer brings a fixed amount."""
+    other = party.resources.order_by("-year__number").first()
+    if other is not None:
+        return other.rule
+    return Rule.SHARE if party.kind == PartyKind.EPCI else Rule.FIXED
+
+
+@transaction.atomic
+def amendment_record(
+    *, acting_user, agreement: Agreement, date: dt.date, label: str, changes_text: str = "",
+    expenses=None, resources=None,
+) -> Amendment:  # fmt: skip
+    """Record an avenant of `agreement` at `date`: `expenses` maps (year number, nature) and
+    `resources` (year number, party pk) to the new amount (a resource's fixed amount or cap).
+    Lines whose amount does not change are ignored; the others are created or updated,
+    point to the amendment and leave one `AmendedLine` (before, after). Each year changed must
+    still balance (expenses == resources, within `balance_tolerance`). Calls for funds already
+    issued are left as they are."""
+    _check_manages(acting_user, agreement)
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk").get()
+    errors: dict[str, list[str]] = {}
+    label = (label or "").strip()
+    if not label:
+        errors.setdefault("label", []).append("L'intitulé de l'avenant manque.")
+    today = timezone.localdate()
+    if date is None:
+        errors.setdefault("date", []).append("La date de l'avenant manque.")
+    elif date < agreement.signed_on:
+        errors.setdefault("date", []).append(
+            f"Un avenant ne peut pas précéder la signature de la convention "
+            f"(le {agreement.signed_on:%d/%m/%Y})."
+        )
+    elif date > today:
+        errors.setdefault("date", []).append("La date de l'avenant ne peut pas être future.")
+    years = {y.number: y for y in agreement.years.all()}
+    parties = {p.pk: p for p in agreement.parties.all()}
+    line_errors: list[str] = []
+    # (year, kind, nature, party) -> new amount
+    wanted: dict[tuple, Decimal] = {}
+    for (number, nature), raw in (expenses or {}).items():
+        key = f"Année {number}, {Nature(nature).label if nature in Nature.values else nature}"
+        if number not in years:
+            line_errors.append(f"La convention n'a pas d'année {number}.")
+        elif nature not in Nature.values:
+            line_errors.append(f"Nature de dépense inconnue : {nature}.")
+        elif (amount := _amount(raw, key, line_errors)) is not None:
+            wanted[(years[number], AmendedLine.Kind.EXPENSE, nature, None)] = amount
+    for (number, party_pk), raw in (resources or {}).items():
+        party = parties.get(party_pk)
+        key = f"Année {number}, {party.name if party else party_pk}"
+        if number not in years:
+            line_errors.append(f"La convention n'a pas d'année {number}.")
+        elif party is None:
+            line_errors.append("Financeur inconnu : il n'est pas partie à la convention.")
+        elif (amount := _amount(raw, key, line_errors)) is not None:
+            wanted[(years[number], AmendedLine.Kind.RESOURCE, "", party)] = amount
+    if line_errors:
+        errors.setdefault("__all__", []).extend(line_errors)
+    if errors:
+        raise ValidationError(errors)
+
+    changed = []  # (year, kind, nature, party, row or None, before, after)
+    for (year, kind, nature, party), after in wanted.items():
+        if kind == AmendedLine.Kind.EXPENSE:
+            row = ForecastExpense.objects.filter(year=year, nature=nature).first()
+        else:
+            row = Resource.objects.filter(year=year, party=party).first()
+        before = row.amount if row is not None else None
+        if before is not None and before == after:
+            continue
+        if before is None and after == 0:
+            continue  # no line, none wanted
+        changed.append((year, kind, nature, party, row, before, after))
+    if not changed:
+        raise ValidationError("L'avenant ne change aucune ligne du budget prévisionnel.")
+
+    amendment = Amendment.objects.create(
+        agreement=agreement, date=date, label=label[:250], changes=(changes_text or "").strip()
+    )
+    before_audit, after_audit = {}, {}
+    for year, kind, nature, party, row, before, after in sorted(
+        changed, key=lambda c: (c[0].number, c[1], c[2], c[3].name if c[3] else "")
+    ):
+        if kind == AmendedLine.Kind.EXPENSE:
+            if row is None:
+                row = ForecastExpense(year=year, nature=nature)
+            subject = Nature(nature).label
+        else:
+            if row is None:
+                row = Resource(year=year, party=party, rule=_new_rule(party))
+            subject = party.name
+        row.amount, row.amendment = after, amendment
+        row.save()
+        AmendedLine.objects.create(
+            amendment=amendment, year=year, kind=kind, nature=nature, party=party,
+            amount_before=before, amount_after=after,
+        )  # fmt: skip
+        key = f"année {year.number} · {subject}"
+        before_audit[key] = None if before is None else f"{before:.2f}"
+        after_audit[key] = f"{after:.2f}"
+    for year in sorted({c[0] for c in changed}, key=lambda y: y.number):
+        spent, brought = year_balance(year)
+        if abs(spent - brought) >= max(balance_tolerance(year), CENT):
+            raise ValidationError(
+                f"Le budget de l'année {year.number} ne s'équilibre plus : dépenses "
+                f"{_euros(spent)}, ressources {_euros(brought)} (écart {_euros(spent - brought)})."
+            )
+    audit.record(
+        actor=acting_user, action="agreement.amendment_record", obj=amendment,
+        before=before_audit, after=after_audit,
+        extra={"date": date.isoformat(), "label": amendment.label},
+    )  # fmt: skip
+    return amendment

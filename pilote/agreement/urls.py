@@ -7,6 +7,7 @@ app_name = "agreement"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("annees/<int:number>/", views.year_detail, name="year"),
+    path("avenants/nouveau/", views.amendment_create, name="amendment_create"),
     path("depenses/importer/", views.expenses_import, name="expenses_import"),
     path("appels/", views.calls, name="calls"),
     path("appels.xlsx", views.calls_export, name="calls_export"),

@@ -10,9 +10,12 @@ on the agreement's pages. The calls list and its export show the calls the reade
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +26,14 @@ from pilote.accounts.access import NOT_FOUND
 from pilote.agreement import calls as calls_module
 from pilote.agreement import followup, ledger, letter, perms, services
 from pilote.agreement.enums import Basis, CallStatus, Nature, Rule
-from pilote.agreement.forms import CallsIssueForm, ExpensesImportForm, PaymentForm
+from pilote.agreement.forms import (
+    AmendmentForm,
+    CallsIssueForm,
+    ExpensesImportForm,
+    PaymentForm,
+)
 from pilote.agreement.imports import COLUMNS, ImportFileError
-from pilote.agreement.models import Agreement, FundsCall, Payment, Year
+from pilote.agreement.models import Agreement, AmendedLine, FundsCall, Payment, Year
 from pilote.core import spreadsheet
 from pilote.core.spreadsheet import AMOUNT, DATE, INTEGER, TEXT, Column
 
@@ -65,23 +73,94 @@ def _suffix(agreement: Agreement, several: bool) -> str:
     return f"?{AGREEMENT_PARAM}={agreement.pk}" if several else ""
 
 
-def _year_context(year: Year) -> dict:
+def _stale_calls(year: Year) -> list[dict]:
+    """The bases whose issued calls of `year` differ from what the rule gives now (after an
+    amendment, or new actual expenses): issued calls are never changed."""
+    stale = []
+    for basis in Basis:
+        issued = {
+            c.party.siren: c.amount
+            for c in FundsCall.objects.filter(year=year, basis=basis).select_related("party")
+        }
+        if not issued:
+            continue
+        _, result = calls_module.compute(year.agreement, year.number, basis)
+        now = {s.siren: s.amount for s in result.shares if s.amount > 0}
+        if issued != now:
+            stale.append(
+                {
+                    "label": basis.label,
+                    "issued": sum(issued.values(), ledger.ZERO),
+                    "now": sum(now.values(), ledger.ZERO),
+                }
+            )
+    return stale
+
+
+def _year_context(year: Year, as_of=None) -> dict:
     _, forecast = calls_module.compute(year.agreement, year.number, Basis.FORECAST)
     resources = sorted(
-        year.resources.select_related("party"),
+        year.resources.select_related("party", "amendment"),
         key=lambda r: (r.rule != Rule.FIXED, r.party.siren, r.party.name),
     )
-    return {
+    lines = sorted(
+        year.forecast_expenses.select_related("amendment"),
+        key=lambda line: Nature.values.index(line.nature),
+    )
+    context = {
         "year": year,
         "resources": resources,
         "resources_total": sum((r.amount for r in resources), ledger.ZERO),
-        "forecast_lines": sorted(
-            year.forecast_expenses.select_related("amendment"),
-            key=lambda line: Nature.values.index(line.nature),
-        ),
+        "forecast_lines": lines,
         "forecast": forecast,
         "followup": followup.for_year(year),
+        "stale_calls": _stale_calls(year),
     }
+    if as_of is not None:
+        context["version"] = _version(year, lines, resources, as_of)
+    return context
+
+
+def _version(year: Year, lines, resources, as_of) -> dict:
+    """The forecast of `year` as it stood on `as_of`, rebuilt from the current lines by
+    undoing, latest first, the amended lines of the amendments dated after it."""
+    expenses = {line.nature: line.amount for line in lines}
+    brought = {r.party_id: r.amount for r in resources}
+    names = {r.party_id: r.party.name for r in resources}
+    later = (
+        AmendedLine.objects.filter(year=year, amendment__date__gt=as_of)
+        .select_related("party")
+        .order_by("-amendment__date", "-amendment__pk")
+    )
+    for amended in later:
+        amounts, key = (
+            (expenses, amended.nature)
+            if amended.kind == AmendedLine.Kind.EXPENSE
+            else (brought, amended.party_id)
+        )
+        if amended.party_id:
+            names[amended.party_id] = amended.party.name
+        if amended.amount_before is None:
+            amounts.pop(key, None)
+        else:
+            amounts[key] = amended.amount_before
+    return {
+        "expenses": [(Nature(n).label, expenses[n]) for n in Nature.values if n in expenses],
+        "expenses_total": sum(expenses.values(), ledger.ZERO),
+        "resources": sorted(((names[p], a) for p, a in brought.items()), key=lambda r: r[0]),
+        "resources_total": sum(brought.values(), ledger.ZERO),
+    }
+
+
+def _as_of(request: HttpRequest):
+    """`?au=YYYY-MM-DD`: the date of the version of the forecast shown, else None."""
+    raw = request.GET.get("au", "")
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 @login_required
@@ -96,11 +175,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         "can_manage": perms.can_manage(request.user, territory),
     }
     if agreement is not None:
+        as_of = _as_of(request)
+        amendments = list(
+            agreement.amendments.prefetch_related(
+                Prefetch(
+                    "lines",
+                    queryset=AmendedLine.objects.select_related("year", "party").order_by(
+                        "year__number", "kind", "pk"
+                    ),
+                )
+            )
+        )
         context.update(
             suffix=_suffix(agreement, len(agreements) > 1),
             parties=agreement.parties.select_related("epci").order_by("kind", "siren", "name"),
-            amendments=agreement.amendments.all(),
-            years=[_year_context(y) for y in agreement.years.order_by("number")],
+            amendments=amendments,
+            as_of=as_of,
+            years=[_year_context(y, as_of) for y in agreement.years.order_by("number")],
         )
     return render(request, "agreement/overview.html", context)
 
@@ -166,6 +257,32 @@ def expenses_import(request: HttpRequest) -> HttpResponse:
         "agreement/expenses_import.html",
         {"form": form, "report": report, "agreement": agreement, "columns": COLUMNS},
     )
+
+
+@login_required
+def amendment_create(request: HttpRequest) -> HttpResponse:
+    agreement = _managed_agreement(request)
+    form = AmendmentForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amendment = services.amendment_record(
+                acting_user=request.user, agreement=agreement, date=data["date"],
+                label=data["label"], changes_text=data["changes"],
+                expenses=data["expenses"], resources=data["resources"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            count = amendment.lines.count()
+            messages.success(
+                request,
+                f"Avenant du {amendment.date:%d/%m/%Y} enregistré : {count} ligne(s) du budget "
+                f"prévisionnel modifiée(s).",
+            )
+            several = Agreement.objects.filter(territory=agreement.territory).count() > 1
+            return redirect(reverse("agreement:overview") + _suffix(agreement, several))
+    return render(request, "agreement/amendment_form.html", {"form": form, "agreement": agreement})
 
 
 # --- Calls for funds ------------------------------------------------------------------------

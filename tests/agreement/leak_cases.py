@@ -1,7 +1,7 @@
 """The partnership agreement in the leak matrix, under its own rule (docs/agreement.md
 #permissions), not the follow-up one:
 
-- « agreement »: its pages (overview, year, and the TI managers' import and issue forms) are
+- « agreement »: its pages (overview, year, and the TI managers' import, issue and amendment forms) are
   read by the TI manager and the EPCI agents of the territory — nobody else;
 - « funds call »: a call for funds to an EPCI is read by the TI manager and that EPCI's
   agents only: its page, its PDF letter, the calls list and its XLSX export; recording a
@@ -46,6 +46,7 @@ register(
         restricted_urls={
             "expenses_import": lambda a: _with_agreement("agreement:expenses_import", a),
             "calls_issue": lambda a: _with_agreement("agreement:calls_issue", a),
+            "amendment_create": lambda a: _with_agreement("agreement:amendment_create", a),
         },
         visible=agreement_visible,
     )
