@@ -3,6 +3,8 @@ recording an amendment."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.utils import timezone
 
@@ -119,6 +121,15 @@ class AmendmentForm(forms.Form):
                     {"label": party.name, "rule": rule, "name": name, "current": current}
                 )
             self.grid.append({"year": year, "expenses": expense_rows, "resources": resource_rows})
+        self.fields["forecast"] = forms.CharField(
+            widget=forms.HiddenInput, initial=self.fingerprint(), required=False
+        )
+
+    def fingerprint(self) -> str:
+        """The forecast the page was opened on: a POST made on another one (an amendment
+        recorded meanwhile) is refused rather than undoing it silently."""
+        state = sorted((name, str(current)) for name, (_, _, current) in self.lines.items())
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
     def _add(self, name: str, label: str, current) -> None:
         self.fields[name] = forms.CharField(
@@ -138,6 +149,11 @@ class AmendmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("forecast") != self.fingerprint():
+            raise forms.ValidationError(
+                "Le budget prévisionnel a changé depuis l'ouverture de cette page (un autre "
+                "avenant a été enregistré) : rechargez-la et saisissez de nouveau vos montants."
+            )
         expenses, resources = {}, {}
         for name, (kind, key, current) in self.lines.items():
             raw = (self.data.get(self.add_prefix(name)) or "").strip()

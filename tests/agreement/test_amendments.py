@@ -206,6 +206,7 @@ def test_the_valid_control_of_what_an_amendment_must_be(world):
 def form_data(agreement, **changes):
     form = AmendmentForm(agreement=agreement)
     data = {name: form.fields[name].initial for name in form.lines}
+    data["forecast"] = form.fingerprint()
     data.update({"date": ON.isoformat(), "label": "Avenant n° 1", "changes": "Salaires."})
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -248,6 +249,17 @@ def test_the_page_shows_the_refusals_in_french(hdc, hdc_manager, login):
     unchanged = text_of(client.post(url, form_data(agreement)))
     assert "ne change aucune ligne" in unchanged
     assert not Amendment.objects.exists()
+    # a page opened before another amendment does not undo it
+    stale = form_data(agreement, depense_2_vehicule="4 000,00", depense_2_fournitures="1 500,00")
+    services.amendment_record(
+        acting_user=hdc_manager, agreement=agreement, date=ON, label="Entre-temps",
+        expenses={(2, Nature.VEHICULE): D("3000.00"), (2, Nature.FOURNITURES): D("2500.00")},
+    )  # fmt: skip
+    assert "a changé depuis l'ouverture de cette page" in text_of(client.post(url, stale))
+    assert Amendment.objects.count() == 1
+    assert ForecastExpense.objects.get(year__number=2, nature=Nature.VEHICULE).amount == D(
+        "3000.00"
+    )
 
 
 @pytest.mark.parametrize("actor", ACTORS)
