@@ -1,8 +1,8 @@
 """The partnership agreement in the leak matrix, under its own rule (docs/agreement.md
 #permissions), not the follow-up one:
 
-- « agreement »: its pages (overview, year, and the TI managers' import, issue and amendment forms) are
-  read by the TI manager and the EPCI agents of the territory — nobody else;
+- « agreement »: its pages (overview, year, and the TI managers' import, issue and amendment
+  forms) are read by the TI manager and the EPCI agents of the territory — nobody else;
 - « funds call »: a call for funds to an EPCI is read by the TI manager and that EPCI's
   agents only: its page, its PDF letter, the calls list and its XLSX export; recording a
   payment and sending a reminder are POSTs refused (404) to whoever does not see it;
