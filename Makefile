@@ -30,8 +30,18 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite: the tests without a browser on TEST_WORKERS processes (pytest-xdist; each
+# has its own test database), then the browser tests alone, so that Chromium and its live
+# server never compete with another worker for the CPU. `make test PYTEST_ARGS=…` runs just
+# what you name, in one process.
+TEST_WORKERS ?= 2
 test: install-dev
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(PY) -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
+	$(PY) -m pytest tests/e2e
+else
 	$(PY) -m pytest $(PYTEST_ARGS)
+endif
 
 check: install-dev
 	$(VENV)/bin/ruff format --check .
