@@ -245,6 +245,9 @@ class Establishment(TimeStampedModel):
                 name="estab_sorted_idx",
             ),
             models.Index(fields=["-band_rank", "search_text"], name="estab_band_rank_idx"),
+            # The API's synchronisation order (updated_at, id): its pages walk this index and
+            # stop at the page instead of sorting the territory (bench/bench_api.py).
+            models.Index(fields=["updated_at", "id"], name="estab_updated_idx"),
             models.Index(fields=["commune", "naf_code"], name="estab_commune_naf_idx"),
             # One commune's establishments in name order, every filter column included: the
             # commune filter, and the « commune » sort (communes walked in name order).
