@@ -27,7 +27,7 @@ from pilote.companies.registry import (
     directory_orderings,
     timeline,
 )
-from pilote.core.htmx import is_htmx, paginate
+from pilote.core.htmx import PAGE_PARAM, SORT_PARAM, is_htmx, paginate
 from pilote.core.locking import StaleEdit
 
 PAGE_SIZE = 50
@@ -71,7 +71,8 @@ class DirectoryPaginator(Paginator):
 
 
 # The columns that sort, by their `sort=` value (the « Trier par » choices, one direction
-# each, as their indexes serve them) and that direction.
+# each, as their indexes serve them) and that direction. Their headers link with `?tri=`, as
+# every other list's (core.htmx.SORT_PARAM): `?tri=commune`, `?tri=-headcount`.
 SORTED_COLUMNS = {
     "name": "ascending",
     "commune": "ascending",
@@ -101,9 +102,9 @@ def sort_headers(data, current: str) -> dict[str, SortHeader]:
     for key, direction in SORTED_COLUMNS.items():
         query = QueryDict(mutable=True)
         for name, values in data.lists():
-            if name not in {"page", "sort"}:
+            if name not in {PAGE_PARAM, "sort", SORT_PARAM}:
                 query.setlist(name, values)
-        query["sort"] = key
+        query[SORT_PARAM] = key
         aria_sort = direction if key == current else ""
         headers[key.lstrip("-")] = SortHeader(f"?{query.urlencode()}", aria_sort, direction)
     return headers
@@ -115,15 +116,32 @@ def _territory(request: HttpRequest):
     return request.territory
 
 
+def _sort_from_tri(value: str) -> str:
+    """The « Trier par » value a column header's `?tri=` names: the sort itself (`-headcount`)
+    or its column (`headcount`), in the one direction its index serves; "" when unknown."""
+    known = {*SORTED_COLUMNS, *directory_orderings}
+    for key in known:
+        if value in {key, key.lstrip("-")}:
+            return key
+    return ""
+
+
 def _data(request: HttpRequest) -> QueryDict:
     """The filters asked for: the defaults when the query holds none (a page number alone,
-    from the pagination of the default list, keeps them)."""
-    if set(request.GET) - {"page"}:
-        return request.GET
+    from the pagination of the default list, keeps them). A header's `?tri=` (whitelisted,
+    an unknown one ignored) stands for the « Trier par » select's `sort`."""
+    given = request.GET
+    if SORT_PARAM in given:
+        given = given.copy()
+        sort = _sort_from_tri(given.pop(SORT_PARAM)[-1])
+        if sort:
+            given["sort"] = sort
+    if set(given) - {PAGE_PARAM}:
+        return given
     data = QueryDict(mutable=True)
     data.update(directory.DEFAULTS)
-    if "page" in request.GET:
-        data["page"] = request.GET["page"]
+    if PAGE_PARAM in given:
+        data[PAGE_PARAM] = given[PAGE_PARAM]
     return data
 
 

@@ -147,10 +147,11 @@ class PastedSearchForm(forms.Form):
     )
 
     def querystring(self) -> str:
-        """The directory filters of the pasted address (page, sort and EPCI left out)."""
+        """The directory filters of the pasted address (page, sort — the select's or a
+        header's `tri` — and EPCI left out)."""
         text = self.cleaned_data["adresse"].strip()
         query = urlsplit(text).query if "?" in text else text.lstrip("?")
         params = QueryDict(query, mutable=True)
-        for name in ("page", "sort", "epci"):
+        for name in ("page", "sort", "tri", "epci"):
             params.pop(name, None)
         return params.urlencode()

@@ -370,8 +370,8 @@ def from_directory(request: HttpRequest) -> HttpResponse:
         raise Http404
     query = request.GET.copy()
     epci = query.pop("epci", [None])[-1]
-    query.pop("page", None)
-    query.pop("sort", None)
+    for name in ("page", "sort", "tri"):  # the campaign orders its targets by score
+        query.pop(name, None)
     campaigns = (
         Campaign.objects.visible_to(request.user)
         .in_territory(territory)

@@ -51,9 +51,9 @@ def test_the_default_list_is_sorted_by_name_on_its_header(world, sites, login):
     cols = headers(html)
     assert cols["Établissement"][0] == "ascending"
     # the defaults (industrial scope, open) are kept by the header links
-    assert cols["Commune"] == ("", {"industrial": ["on"], "state": ["open"], "sort": ["commune"]})
-    assert cols["Effectif"][1]["sort"] == ["-headcount"]
-    assert cols["Création"][1]["sort"] == ["-created"]
+    assert cols["Commune"] == ("", {"industrial": ["on"], "state": ["open"], "tri": ["commune"]})
+    assert cols["Effectif"][1]["tri"] == ["-headcount"]
+    assert cols["Création"][1]["tri"] == ["-created"]
     # a column without a sort key is plain text
     assert cols["Activité (NAF)"] == ("", None)
     assert "Score" not in cols
@@ -72,7 +72,7 @@ def test_a_header_link_keeps_the_filters_and_goes_back_to_page_one(world, sites,
         "epci": [str(epci)],
         "band": ["21", "22"],
         "state": ["all"],
-        "sort": ["name"],
+        "tri": ["name"],  # as every list's headers; the select's `sort` is dropped
     }
 
 
@@ -154,3 +154,30 @@ def test_page_two_of_the_default_list_keeps_the_default_filters(world, login, mo
     )
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     assert names(login(world.users["agent_e1"]).get("/entreprises/?page=2")) == ["Charlie"]
+
+
+def test_tri_as_on_every_list_sorts_and_sets_the_select(world, sites, login):
+    client = login(world.users["agent_e1"])
+    sites["zinc"].commune.name = "Aniche"
+    sites["zinc"].commune.save()
+    sites["acier"].commune.name = "Wallers"
+    sites["acier"].commune.save()
+    response = client.get("/entreprises/?state=all&tri=commune")
+    assert names(response)[0] == "Zinc du Nord"
+    assert names(response)[-1] == "Aciéries Réunies"
+    assert response.context["form"]["sort"].value() == "commune"
+    assert headers(response.content.decode())["Commune"][0] == "ascending"
+    # a column's name stands for its one indexed direction; the export follows
+    response = client.get("/entreprises/?state=all&tri=headcount")
+    assert headers(response.content.decode())["Effectif"][0] == "descending"
+    raw = client.get("/entreprises/export.csv?state=all&tri=commune").content.decode("utf-8")
+    rows = [r[1] for r in csv.reader(io.StringIO(raw[1:]), delimiter=";")][1:]
+    assert rows == names(client.get("/entreprises/?state=all&sort=commune"))
+
+
+def test_a_forged_tri_is_ignored(world, sites, login):
+    client = login(world.users["agent_e1"])
+    response = client.get("/entreprises/?tri=siret;drop")
+    assert response.status_code == 200
+    assert names(response) == ["Aciéries Réunies", "Zinc du Nord", HIDDEN]  # the defaults
+    assert headers(response.content.decode())["Établissement"][0] == "ascending"
