@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pilote.legal",
     "pilote.search",
     "pilote.governance",
+    "pilote.territory_projects",
     "pilote.api",
     # Only for its vendored Swagger UI files (the API docs page, no CDN).
     "ninja",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("evenements/", include("pilote.events.urls")),
     path("gouvernance/", include("pilote.governance.urls")),
     path("convention/", include("pilote.agreement.urls")),
+    path("projets-territoire/", include("pilote.territory_projects.urls")),
     path("recherche/", include("pilote.search.urls")),
     path("api/v1/", include("pilote.api.urls")),
     path("comptes/jetons-api/", include("pilote.api.urls_tokens")),

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from pilote.core.enums import Visibility
+from pilote.core.enums import CHOSEN, Visibility
 
 
 def decode_any(content: bytes) -> str:
@@ -78,9 +78,16 @@ class LeakCase:
     # agreement…) say who sees each specimen: (actor, epci, visibility, author) → bool, written
     # from their own docs table. None: the follow-up rule, `expected_visible`.
     visible: Callable[[str, str, str, str], bool] | None = None
+    # Records that offer the fifth visibility « EPCI choisis » are also tried with
+    # `CHOSEN_SPECIMENS` (their `make` shares each with the EPCIs of `CHOSEN_SHARES`).
+    chosen: bool = False
 
     def sees(self, actor: str, spec: tuple) -> bool:
         return (self.visible or expected_visible)(actor, *spec)
+
+    @property
+    def specimens(self) -> list[tuple]:
+        return SPECIMENS + CHOSEN_SPECIMENS if self.chosen else SPECIMENS
 
 
 REGISTRY: dict[str, LeakCase] = {}
@@ -109,6 +116,14 @@ SPECIMENS = [
     ("e2", Visibility.EPCI, "agent_e2"),
 ]
 
+# « EPCI choisis »: the specimen led by e1 is shared with e2 too (two chosen EPCIs, seen by
+# both); the one led by e2 with no other EPCI (not seen by e1's agent).
+CHOSEN_SHARES = {"e1": ["e2"], "e2": []}
+CHOSEN_SPECIMENS = [
+    ("e1", CHOSEN, "agent_e1"),
+    ("e2", CHOSEN, "agent_e2"),
+]
+
 _AUTHOR_ORG = {"agent_e1": "o1", "agent_e2": "o2", "manager": "cci"}
 
 
@@ -121,10 +136,12 @@ def expected_visible(actor: str, epci: str, visibility: str, author: str) -> boo
         author_org_is_mine = _AUTHOR_ORG[author] == {"agent_e1": "o1", "agent_e2": "o2"}[actor]
         if visibility == Visibility.EPCI:
             return own_epci
+        if visibility == CHOSEN:
+            return own_epci or actor[-2:] in CHOSEN_SHARES[epci] or author_org_is_mine
         if visibility in {Visibility.TERRITORY, Visibility.PARTNERS}:
             return True
         return author_org_is_mine  # private
-    if actor == "partner":
+    if actor == "partner":  # never « EPCI choisis »: partners are no EPCI
         return visibility == Visibility.PARTNERS
     # admin (no follow-up), another territory's members, and accounts without membership
     return False

@@ -7,7 +7,11 @@ organisation of its author:
 - ``epci``      members of that EPCI, and the TI managers of its territory;
 - ``territory`` every member organisation of the territory (TI managers, EPCI agents);
 - ``partners``  the above and the State / Region / operator partners of the territory;
-- ``private``   the author's organisation and the TI managers.
+- ``private``   the author's organisation and the TI managers;
+- ``chosen``    (« EPCI choisis », records that list the EPCIs they are shared with, such as
+                territory projects) members of its EPCI and of every EPCI it is shared with,
+                and the TI managers of its territory. Those records pass their share table
+                (`SharedWith`) to `visibility_q`.
 
 The author's organisation always sees what it wrote. Platform administrators see no
 follow-up unless they also hold another role.
@@ -33,6 +37,8 @@ it happens only when everyone who sees the second may see the first (`audience_c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
@@ -42,7 +48,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from pilote.accounts.scope import get_scope
-from pilote.core.enums import Visibility
+from pilote.core.enums import CHOSEN, Visibility
 from pilote.core.models import TimeStampedModel
 from pilote.territories.models import Epci
 
@@ -52,25 +58,54 @@ READ_ONLY = "Vous pouvez consulter cet élément, mais pas le modifier."
 # --- Reading ------------------------------------------------------------------------------
 
 
-def visibility_q(user, *, epci_field: str = "epci", author_org_field: str = "author_organisation"):
-    """The Q object selecting the follow-up records `user` may see."""
+@dataclass(frozen=True)
+class SharedWith:
+    """Where a record offering « EPCI choisis » lists the EPCIs it is shared with: `rows()`
+    gives the share rows (one per record and EPCI, an `epci` foreign key), `record_field`
+    names their record column (e.g. ``"project_id"``)."""
+
+    rows: Callable[[], models.QuerySet]
+    record_field: str
+
+
+def visibility_q(
+    user,
+    *,
+    epci_field: str = "epci",
+    author_org_field: str = "author_organisation",
+    shared: SharedWith | None = None,
+):
+    """The Q object selecting the follow-up records `user` may see. `shared`: the share table
+    of records that offer the visibility « EPCI choisis »."""
     scope = get_scope(user)
     if scope.is_empty:
         return Q(pk__in=[])
     epci_in = f"{epci_field}__in"
-    shared = [Visibility.TERRITORY, Visibility.PARTNERS]
-    return (
+    wide = [Visibility.TERRITORY, Visibility.PARTNERS]
+    q = (
         Q(**{epci_in: scope.managed_epci_ids})
-        | Q(**{epci_in: scope.agent_epci_ids, "visibility__in": [Visibility.EPCI, *shared]})
-        | Q(**{epci_in: scope.member_epci_ids, "visibility__in": shared})
+        | Q(**{epci_in: scope.agent_epci_ids, "visibility__in": [Visibility.EPCI, CHOSEN, *wide]})
+        | Q(**{epci_in: scope.member_epci_ids, "visibility__in": wide})
         | Q(**{epci_in: scope.partner_epci_ids, "visibility": Visibility.PARTNERS})
         | Q(**{epci_in: scope.territory_epci_ids, f"{author_org_field}__in": scope.author_org_ids})
     )
+    if shared is not None and scope.agent_epci_ids:
+        # An agent of a chosen EPCI, for a record of their own territory (a share row never
+        # opens a record of another territory, whatever wrote it).
+        rows = shared.rows().filter(epci__in=scope.agent_epci_ids)
+        q |= Q(
+            **{epci_in: scope.member_epci_ids, "visibility": CHOSEN},
+            pk__in=rows.values(shared.record_field),
+        )
+    return q
 
 
 class VisibleQuerySet(models.QuerySet):
+    # Records that can be shared with chosen EPCIs set their share table here.
+    shared_with: ClassVar[SharedWith | None] = None
+
     def visible_to(self, user) -> VisibleQuerySet:
-        return self.filter(visibility_q(user))
+        return self.filter(visibility_q(user, shared=self.shared_with))
 
 
 class FollowUpModel(TimeStampedModel):
@@ -183,6 +218,7 @@ def get_editable_or_404(queryset_or_model, user, **lookup):
 _BREADTH = {
     Visibility.PRIVATE: 0,
     Visibility.EPCI: 1,
+    CHOSEN: 1.5,  # the EPCI and the chosen ones: wider than one EPCI, narrower than all
     Visibility.TERRITORY: 2,
     Visibility.PARTNERS: 3,
 }
@@ -198,7 +234,8 @@ def audience_covers(source, target) -> bool:
         return False
     if Visibility.PRIVATE in (source.visibility, target.visibility):
         return source.author_organisation_id == target.author_organisation_id
-    return True
+    # Two choices of EPCIs are not compared, so never assumed to cover one another.
+    return not source.visibility == target.visibility == CHOSEN
 
 
 def _pk(value):

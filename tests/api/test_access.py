@@ -58,7 +58,7 @@ def test_each_follow_up_endpoint_shows_a_record_exactly_to_who_sees_it(
     case = load_all_cases()[case_name]
     made = {
         spec: case.make(world, epci=spec[0], visibility=spec[1], author=spec[2])
-        for spec in SPECIMENS
+        for spec in case.specimens
     }
     for actor in ACTORS:
         key = keys[actor]

@@ -11,7 +11,7 @@ from django.test import Client
 from pilote.core.enums import Visibility
 from pilote.core.models import AuditEvent
 from tests.html_forms import parse
-from tests.leak_matrix import REGISTRY, SPECIMENS, LeakCase, load_all_cases
+from tests.leak_matrix import REGISTRY, LeakCase, load_all_cases
 from tests.world import ACTORS
 
 load_all_cases()
@@ -78,7 +78,7 @@ def specimens(world, case_name):
     case = REGISTRY[case_name]
     made = [
         (spec, case.make(world, epci=spec[0], visibility=spec[1], author=spec[2]))
-        for spec in SPECIMENS
+        for spec in case.specimens
     ]
     return {case_name: made}
 
