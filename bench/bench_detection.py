@@ -9,7 +9,8 @@ headcounts), BENCH_DETECTION_ROWS establishments (default 50,000), plus open nee
 « emploi » for 1 % of the establishments (the known needs the ranking reads). The call is
 like « VTE Territoires d'industrie »: all of France, up to 4,999 employees, PME and ETI,
 theme « emploi et compétences » — no activity condition, the broadest kind of call. The
-bench database is emptied at the end (the next benchmark loads its own rows).
+bench database is emptied at the end (the next benchmark loads its own rows), except with
+BENCH_REUSE=1: the rows stay, and the next run with BENCH_REUSE=1 measures them again.
 """
 
 import os
@@ -44,6 +45,9 @@ def call_and_needs(manager, territory):
     from pilote.aids.models import AidScheme
     from pilote.companies.models import Establishment
 
+    reused = AidScheme.objects.filter(etalab_id="bench-detection-vte").first()
+    if reused is not None:  # BENCH_REUSE=1: the call and its needs are loaded already
+        return reused
     scheme = AidScheme.objects.create(
         etalab_id="bench-detection-vte",
         title="VTE Territoires d'industrie (bench)",
@@ -133,5 +137,6 @@ def main() -> None:
             print(f"  charge de la machine : {os.getloadavg()[0]:.1f} (loadavg 1 min, "
                   f"{os.cpu_count()} cœurs)")  # fmt: skip
     finally:
-        call_command("flush", interactive=False, verbosity=0)
+        if os.environ.get("BENCH_REUSE") != "1":  # BENCH_REUSE=1: keep them for the next run
+            call_command("flush", interactive=False, verbosity=0)
         connection.close()

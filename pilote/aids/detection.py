@@ -15,9 +15,12 @@ are loaded only for the lines shown (a page) or exported.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -50,20 +53,31 @@ RANKING = (
 SCHEME_LEVEL = {matching.TARGET, matching.DATES, matching.GEOGRAPHY}
 CORE_BANDS = {str(b) for b in CORE_TARGET_BANDS}
 BAND_LABELS = dict(HeadcountBand.choices)
+LOAD_BATCH = 500  # establishments read per query by `load` (SQLite's parameters limit)
+CACHE_SECONDS = 24 * 3600  # the day is in the key anyway
+CACHE_VERSION = 1  # bump when `Candidates` or how it is computed changes
 
 
 @dataclass
 class Line:
     """One establishment of a detection: why to contact it (`signals`), its `score`, and
-    its non-blocking verdicts (computed when asked, for the lines shown or exported)."""
+    its non-blocking verdicts (computed when asked, for the lines shown or exported). Its
+    `facts` and `establishment` are read by `load`, for the lines shown or exported only."""
 
-    facts: matching.Facts
+    pk: int
     rule: matching.Rule
     today: dt.date
     to_check: bool
     signals: list[str] = field(default_factory=list)
     score: int = 0
     establishment: Establishment | None = None
+    loaded_facts: matching.Facts | None = None
+
+    @property
+    def facts(self) -> matching.Facts:
+        if self.loaded_facts is None:
+            load([self])
+        return self.loaded_facts
 
     @cached_property
     def verdicts(self) -> list[matching.Verdict]:
@@ -83,9 +97,13 @@ class Line:
         return " ; ".join(self.reason_list)
 
     def sort_key(self):
-        band = self.facts.band
-        rank = int(band) if band.isdigit() else -1
-        return (-self.score, self.to_check, -rank, self.facts.key)
+        return (-self.score, *_tie_break(self.to_check, self.facts))
+
+
+def _tie_break(to_check: bool, facts: matching.Facts) -> tuple:
+    """Between lines of equal points: certain before « à vérifier », bigger first, SIRET."""
+    band = facts.band
+    return (to_check, -(int(band) if band.isdigit() else -1), facts.key)
 
 
 @dataclass
@@ -120,14 +138,18 @@ class Detection:
 
 
 def load(lines: list[Line]) -> list[Line]:
-    """Attach their `Establishment` (company, commune, EPCI) to `lines`, in one query."""
-    missing = [line for line in lines if line.establishment is None]
-    if missing:
-        by_pk = Establishment.objects.select_related("company", "commune", "epci").in_bulk(
-            [line.facts.pk for line in missing]
-        )
-        for line in missing:
-            line.establishment = by_pk[line.facts.pk]
+    """Attach their `Establishment` (company, commune, EPCI) and their matching `Facts` to
+    `lines`: two queries per thousand lines."""
+    missing = [line for line in lines if line.establishment is None or line.loaded_facts is None]
+    for start in range(0, len(missing), LOAD_BATCH):
+        batch = missing[start : start + LOAD_BATCH]
+        pks = [line.pk for line in batch]
+        by_pk = Establishment.objects.select_related("company", "commune", "epci").in_bulk(pks)
+        rows = Establishment.objects.filter(pk__in=pks).values_list(*matching.FACT_FIELDS)
+        facts = {f.pk: f for f in map(matching._facts_from_row, rows)}
+        for line in batch:
+            line.establishment = by_pk[line.pk]
+            line.loaded_facts = facts[line.pk]
     return lines
 
 
@@ -182,6 +204,107 @@ def _specific_naf(rule: matching.Rule) -> list[str]:
     return specs
 
 
+@dataclass
+class Candidates:
+    """What a detection owes to public data only — SIRENE × the call's conditions, the same
+    for every reader: the eligible establishments of the perimeter, in columns, ordered by
+    the ranking's tie-breakers (`_tie_break`), each with its points and signals without a
+    known need. Cached (`candidates`); the reader's known needs are added on each request
+    (`detect`), never cached."""
+
+    scanned: int
+    pks: list[int]
+    epcis: list[str]
+    to_check: list[bool]
+    scores: list[int]
+    signals: list[tuple[str, ...]]
+
+    @property
+    def eligible(self) -> int:
+        return len(self.pks)
+
+
+def _compute_candidates(rule, territory, sections, epci_ids, today) -> Candidates:
+    establishments = (
+        Establishment.objects.in_territory(territory).active().filter(naf_section__in=sections)
+    )
+    if epci_ids is not None:
+        establishments = establishments.filter(epci_id__in=epci_ids)
+    population = matching.Population.from_queryset(establishments, today)
+    eligible, check = population.masks(rule)
+    found = population.members(eligible)
+    to_check = population.members(check)
+    to_check_pks = {f.pk for f in to_check}
+    naf_specs = _specific_naf(rule)
+    core_bands = {  # the core bands the scheme's headcount limits surely include
+        band
+        for band in CORE_BANDS
+        if (v := matching.headcount_verdict(*rule.headcount, band)) is None or v.status == "ok"
+    }
+    size_signals = {b: f"Effectif cible : {BAND_LABELS.get(b, b)}" for b in core_bands}
+    rows = []
+    for facts in found:
+        signals, score = (), 0
+        spec = next(
+            (s for s in naf_specs if matching.naf_matches(s, facts.naf_code, facts.naf_section)),
+            None,
+        )
+        if spec:
+            signals += (f"Activité visée : {facts.naf_code} ({spec})",)
+            score += POINTS[SECTOR]
+        if facts.band in core_bands:
+            signals += (size_signals[facts.band],)
+            score += POINTS[SIZE]
+        checked = facts.pk in to_check_pks
+        rows.append((_tie_break(checked, facts), facts.pk, facts.epci, checked, score, signals))
+    rows.sort(key=lambda row: row[0])
+    return Candidates(
+        scanned=population.size,
+        pks=[row[1] for row in rows],
+        epcis=[row[2] for row in rows],
+        to_check=[row[3] for row in rows],
+        scores=[row[4] for row in rows],
+        signals=[row[5] for row in rows],
+    )
+
+
+def _rule_fingerprint(rule: matching.Rule) -> tuple:
+    """Every condition of the compiled call (not its scheme object nor its names' cache)."""
+    return tuple(
+        getattr(rule, f.name)
+        for f in fields(rule)
+        if f.name not in {"scheme", "scheme_level", "names"}
+    )
+
+
+def establishments_stamp() -> tuple:
+    """What changes when any establishment is created, deleted or updated — by a service,
+    the admin or a SIRENE import (which also stamps the establishments of a company whose
+    headcount, category or creation date changed). Two cheap queries: the count (a b-tree
+    count) and the latest `updated_at` (its index)."""
+    last = Establishment.objects.aggregate(last=Max("updated_at"))["last"]
+    return Establishment.objects.count(), last and last.isoformat()
+
+
+def candidates(rule, territory, sections, epci_ids, today) -> Candidates:
+    """`Candidates` of `rule` over the perimeter, cached by what they are computed from:
+    the call's conditions (any edit of the scheme or its windows changes them), the day,
+    the territory, its EPCIs and industrial sections, and `establishments_stamp`. Nothing
+    the reader may or may not see is in them: they are the same for every reader."""
+    territory_epcis = sorted(str(pk) for pk in territory.epcis.values_list("pk", flat=True))
+    parts = (
+        CACHE_VERSION, _rule_fingerprint(rule), today.isoformat(), territory.pk,
+        territory_epcis, list(sections), sorted(epci_ids) if epci_ids is not None else None,
+        establishments_stamp(),
+    )  # fmt: skip
+    key = "aids:detection:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _compute_candidates(rule, territory, sections, epci_ids, today)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def detect(
     scheme: AidScheme,
     territory,
@@ -194,57 +317,39 @@ def detect(
 ) -> Detection:
     """The active establishments of the industrial perimeter of `territory` (or of
     `epci_ids`) eligible to `scheme` with a reason to be contacted, grouped by EPCI (by
-    name), ranked. `reader`: whose visible needs and projects count (none without);
-    `load_all=False` leaves the establishments to `load` (the page loads only its own)."""
+    name), ranked. `reader`: whose visible needs and projects count (none without), read
+    on every call; `load_all=False` leaves the establishments to `load` (the page loads
+    only its own)."""
     today = today or timezone.localdate()
     rule = matching.compile_rule(scheme, today)
     sections = industrial_sections(territory)
-    establishments = (
-        Establishment.objects.in_territory(territory).active().filter(naf_section__in=sections)
-    )
-    if epci_ids is not None:
-        establishments = establishments.filter(epci_id__in=epci_ids)
-    population = matching.Population.from_queryset(establishments, today)
-    eligible, check = population.masks(rule)
-    found = population.members(eligible)
-    to_check = {f.pk for f in population.members(check)}
+    public = candidates(rule, territory, sections, epci_ids, today)
     territory_epcis = {e.pk: e for e in territory.epcis.all()}
     needs = _known_needs(rule, list(territory_epcis), reader, shareable)
-    naf_specs = _specific_naf(rule)
-    core_bands = {  # the core bands the scheme's headcount limits surely include
-        band
-        for band in CORE_BANDS
-        if (v := matching.headcount_verdict(*rule.headcount, band)) is None or v.status == "ok"
-    }
-    groups: dict[str, Group] = {}
-    for facts in found:
-        signals, score = [], 0
-        if facts.pk in needs:
-            signals.append(needs[facts.pk])
+    lines = []
+    for pk, epci, to_check, score, signals in zip(
+        public.pks, public.epcis, public.to_check, public.scores, public.signals, strict=True
+    ):
+        need = needs.get(pk)
+        if need is not None:
+            signals = (need, *signals)
             score += POINTS[NEED]
-        spec = next(
-            (s for s in naf_specs if matching.naf_matches(s, facts.naf_code, facts.naf_section)),
-            None,
-        )
-        if spec:
-            signals.append(f"Activité visée : {facts.naf_code} ({spec})")
-            score += POINTS[SECTOR]
-        if facts.band in core_bands:
-            signals.append(f"Effectif cible : {BAND_LABELS.get(facts.band, facts.band)}")
-            score += POINTS[SIZE]
-        if not score:
-            continue
-        line = Line(facts, rule, today, facts.pk in to_check, signals, score)
-        group = groups.setdefault(facts.epci, Group(territory_epcis.get(facts.epci)))
+        if score:
+            lines.append((epci, Line(pk, rule, today, to_check, list(signals), score)))
+    # Already in the tie-breakers' order: a stable sort on the points ranks them.
+    lines.sort(key=lambda pair: pair[1].score, reverse=True)
+    groups: dict[str, Group] = {}
+    for epci, line in lines:
+        group = groups.get(epci)
+        if group is None:
+            group = groups[epci] = Group(territory_epcis.get(epci))
         group.lines.append(line)
     ordered = sorted(groups.values(), key=lambda g: g.epci.name)
-    for group in ordered:
-        group.lines.sort(key=Line.sort_key)
     if load_all:
         load([line for g in ordered for line in g.lines])
     return Detection(
-        scheme=scheme, rule=rule, groups=ordered, scanned=population.size,
-        sections=list(sections), eligible=len(found),
+        scheme=scheme, rule=rule, groups=ordered, scanned=public.scanned,
+        sections=list(sections), eligible=public.eligible,
     )  # fmt: skip
 
 
