@@ -1,7 +1,7 @@
 """Events in the leak matrix: the participation an establishment's registration leaves on its
 timeline (`Attendance`), under the event's attendance visibility. The event itself is public
 information of the territory and its registrations are read by who runs it
-(tests/events/test_permissions.py), so the only follow-up page is the establishment's."""
+(tests/events/test_views.py), so the only follow-up page is the establishment's."""
 
 from django.utils import timezone
 

@@ -237,3 +237,11 @@ def test_the_settings_are_audited_and_for_the_ti_manager_only(mailing_list, worl
     mailing_list.refresh_from_db()
     assert mailing_list.tracking is False
     assert AuditEvent.objects.filter(action="outreach.list.tracking").count() == 2
+
+
+def test_the_privacy_page_says_opens_and_clicks_are_measured_only_if_turned_on(client, db):
+    page = client.get(reverse("legal:personal_data"))
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert "ne sont mesurés que si l&#x27;équipe l&#x27;active (désactivé par défaut)" in text
+    assert MailingListFactory().tracking is False  # the model's default, not the factory's
