@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
@@ -55,7 +59,7 @@ CORE_BANDS = {str(b) for b in CORE_TARGET_BANDS}
 BAND_LABELS = dict(HeadcountBand.choices)
 LOAD_BATCH = 500  # establishments read per query by `load` (SQLite's parameters limit)
 CACHE_SECONDS = 24 * 3600  # the day is in the key anyway
-CACHE_VERSION = 1  # bump when `Candidates` or how it is computed changes
+CACHE_VERSION = 2  # bump when `Candidates` or how it is computed changes
 
 
 @dataclass
@@ -109,7 +113,39 @@ def _tie_break(to_check: bool, facts: matching.Facts) -> tuple:
 @dataclass
 class Group:
     epci: object
-    lines: list[Line] = field(default_factory=list)
+    lines: Sequence[Line] = field(default_factory=list)
+
+
+class RankedLines(Sequence):
+    """The ranked lines of one EPCI (`Candidates` positions), made into `Line` objects only
+    when read: a page reads 25 of thousands. A line read twice is the same object (what
+    `load` attached to it stays)."""
+
+    def __init__(self, positions, make):
+        self.positions = positions
+        self.make = make
+        self.made: dict[int, Line] = {}
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def _line(self, index: int) -> Line:
+        line = self.made.get(index)
+        if line is None:
+            line = self.made[index] = self.make(self.positions[index])
+        return line
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._line(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._line(index)
+
+    def __iter__(self):
+        return (self._line(i) for i in range(len(self)))
 
 
 @dataclass
@@ -207,21 +243,36 @@ def _specific_naf(rule: matching.Rule) -> list[str]:
 @dataclass
 class Candidates:
     """What a detection owes to public data only — SIRENE × the call's conditions, the same
-    for every reader: the eligible establishments of the perimeter, in columns, ordered by
-    the ranking's tie-breakers (`_tie_break`), each with its points and signals without a
-    known need. Cached (`candidates`); the reader's known needs are added on each request
-    (`detect`), never cached."""
+    for every reader: the eligible establishments of the perimeter, each with its points
+    and signals without a known need. Cached (`candidates`); the reader's known needs are
+    added on each request (`detect`), never cached.
+
+    Compact, so that reading it from the cache costs next to nothing and leaves no
+    thousands of objects behind (a page then triggers no full garbage collection): the
+    establishments are *positions* in the ranking's tie-breakers' order (`_tie_break`), as
+    columns of machine integers."""
 
     scanned: int
-    pks: list[int]
-    epcis: list[str]
-    to_check: list[bool]
-    scores: list[int]
-    signals: list[tuple[str, ...]]
+    epci_ids: list  # the EPCIs, indexed by `epci`
+    signal_sets: list[tuple[str, ...]]  # the distinct public signals, indexed by `signals`
+    pks: array  # by position: the establishment
+    epci: array
+    to_check: array
+    scores: array  # points without a known need
+    signals: array
+    sorted_pks: array  # the pks in increasing order, and their positions: a pk's position
+    sorted_positions: array  # by bisection
+    ranked: dict  # {EPCI index: positions of points > 0, ranked (points, then position)}
 
     @property
     def eligible(self) -> int:
         return len(self.pks)
+
+    def position_of(self, pk: int) -> int | None:
+        i = bisect_left(self.sorted_pks, pk)
+        if i < len(self.sorted_pks) and self.sorted_pks[i] == pk:
+            return self.sorted_positions[i]
+        return None
 
 
 def _compute_candidates(rule, territory, sections, epci_ids, today) -> Candidates:
@@ -233,15 +284,13 @@ def _compute_candidates(rule, territory, sections, epci_ids, today) -> Candidate
     population = matching.Population.from_queryset(establishments, today)
     eligible, check = population.masks(rule)
     found = population.members(eligible)
-    to_check = population.members(check)
-    to_check_pks = {f.pk for f in to_check}
+    to_check_pks = {f.pk for f in population.members(check)}
     naf_specs = _specific_naf(rule)
     core_bands = {  # the core bands the scheme's headcount limits surely include
         band
         for band in CORE_BANDS
         if (v := matching.headcount_verdict(*rule.headcount, band)) is None or v.status == "ok"
     }
-    size_signals = {b: f"Effectif cible : {BAND_LABELS.get(b, b)}" for b in core_bands}
     rows = []
     for facts in found:
         signals, score = (), 0
@@ -253,18 +302,38 @@ def _compute_candidates(rule, territory, sections, epci_ids, today) -> Candidate
             signals += (f"Activité visée : {facts.naf_code} ({spec})",)
             score += POINTS[SECTOR]
         if facts.band in core_bands:
-            signals += (size_signals[facts.band],)
+            signals += (f"Effectif cible : {BAND_LABELS.get(facts.band, facts.band)}",)
             score += POINTS[SIZE]
         checked = facts.pk in to_check_pks
         rows.append((_tie_break(checked, facts), facts.pk, facts.epci, checked, score, signals))
     rows.sort(key=lambda row: row[0])
+    epci_index: dict = {}
+    signal_index: dict = {(): 0}
+    codes = {"pks": "q", "epci": "I", "to_check": "B", "scores": "B", "signals": "I"}
+    columns = {name: array(code) for name, code in codes.items()}
+    ranked: dict[int, list[int]] = {}
+    for position, (_, pk, epci, checked, score, signals) in enumerate(rows):
+        e = epci_index.setdefault(epci, len(epci_index))
+        columns["pks"].append(pk)
+        columns["epci"].append(e)
+        columns["to_check"].append(checked)
+        columns["scores"].append(score)
+        columns["signals"].append(signal_index.setdefault(signals, len(signal_index)))
+        if score:
+            ranked.setdefault(e, []).append(position)
+    by_pk = sorted(range(len(rows)), key=lambda position: rows[position][1])
+    scores = columns["scores"]
     return Candidates(
         scanned=population.size,
-        pks=[row[1] for row in rows],
-        epcis=[row[2] for row in rows],
-        to_check=[row[3] for row in rows],
-        scores=[row[4] for row in rows],
-        signals=[row[5] for row in rows],
+        epci_ids=list(epci_index),
+        signal_sets=list(signal_index),
+        **columns,
+        sorted_pks=array("q", (rows[position][1] for position in by_pk)),
+        sorted_positions=array("I", by_pk),
+        ranked={
+            e: array("I", sorted(positions, key=lambda p: (-scores[p], p)))
+            for e, positions in ranked.items()
+        },
     )
 
 
@@ -325,25 +394,41 @@ def detect(
     sections = industrial_sections(territory)
     public = candidates(rule, territory, sections, epci_ids, today)
     territory_epcis = {e.pk: e for e in territory.epcis.all()}
-    needs = _known_needs(rule, list(territory_epcis), reader, shareable)
-    lines = []
-    for pk, epci, to_check, score, signals in zip(
-        public.pks, public.epcis, public.to_check, public.scores, public.signals, strict=True
-    ):
-        need = needs.get(pk)
-        if need is not None:
-            signals = (need, *signals)
-            score += POINTS[NEED]
-        if score:
-            lines.append((epci, Line(pk, rule, today, to_check, list(signals), score)))
-    # Already in the tie-breakers' order: a stable sort on the points ranks them.
-    lines.sort(key=lambda pair: pair[1].score, reverse=True)
+    needs: dict[int, str] = {}  # {position: reason}
+    for pk, reason in _known_needs(rule, list(territory_epcis), reader, shareable).items():
+        position = public.position_of(pk)
+        if position is not None:  # eligible
+            needs[position] = reason
+    with_need: dict[int, list[int]] = {}
+    for position in needs:
+        with_need.setdefault(public.epci[position], []).append(position)
+
+    def points(position: int) -> int:
+        return public.scores[position] + (POINTS[NEED] if position in needs else 0)
+
+    def make(position: int) -> Line:
+        signals = public.signal_sets[public.signals[position]]
+        if position in needs:
+            signals = (needs[position], *signals)
+        return Line(
+            public.pks[position], rule, today, bool(public.to_check[position]),
+            list(signals), points(position),
+        )  # fmt: skip
+
     groups: dict[str, Group] = {}
-    for epci, line in lines:
-        group = groups.get(epci)
-        if group is None:
-            group = groups[epci] = Group(territory_epcis.get(epci))
-        group.lines.append(line)
+    for e in sorted({*public.ranked, *with_need}):
+        ranked = public.ranked.get(e, ())
+        if e in with_need:  # both in the order (points, then position): merged
+            ranked = array(
+                "I",
+                heapq.merge(
+                    sorted(with_need[e], key=lambda p: (-points(p), p)),
+                    (p for p in ranked if p not in needs),
+                    key=lambda p: (-points(p), p),
+                ),
+            )
+        epci = public.epci_ids[e]
+        groups[epci] = Group(territory_epcis.get(epci), RankedLines(ranked, make))
     ordered = sorted(groups.values(), key=lambda g: g.epci.name)
     if load_all:
         load([line for g in ordered for line in g.lines])

@@ -6,6 +6,7 @@ seen on the next page."""
 
 import datetime as dt
 import io
+import pickle
 
 import pytest
 from django.urls import reverse
@@ -128,8 +129,10 @@ def test_the_cached_part_holds_nothing_a_reader_may_or_may_not_see(world, vte):
     sections = detection.industrial_sections(territory)
     public = detection.candidates(rule, territory, sections, None, today)
     assert set(public.pks) == {core.pk, small.pk}
-    assert not any("connu" in s for signals in public.signals for s in signals)
-    assert public.scores[public.pks.index(small.pk)] == 0
+    assert not any("connu" in s for signals in public.signal_sets for s in signals)
+    assert public.scores[public.position_of(small.pk)] == 0
+    assert public.scores[public.position_of(core.pk)] == 1
+    assert b"connu" not in pickle.dumps(public)
 
 
 def test_a_new_need_is_seen_on_the_next_page(world, login, vte, computed):
@@ -217,3 +220,44 @@ def test_the_perimeter_is_part_of_the_key(world, login, vte, computed):
     other = login(world.users["manager_b"])
     assert _export_sirets(other, scheme) == []
     assert len(computed) == 3
+
+
+def test_the_ranking_from_the_cache_is_the_full_sort(world, vte):
+    """Points, then certain before « à vérifier », then headcount, then SIRET: the merged
+    order of the cached positions and the reader's needs is exactly `Line.sort_key`'s."""
+    from pilote.accounts.models import User
+
+    scheme, _, _ = vte
+    scheme.naf_codes = ["25", "C"]  # « 25 » is more precise than a section: 2 points
+    scheme.save()
+    e1, e2 = world.epcis["e1"], world.epcis["e2"]
+    made = []
+    for i, (band, naf) in enumerate(
+        [("21", "25.62A"), ("01", "25.11Z"), ("12", "29.32Z"), ("NN", "25.50A"), ("22", "10.51A"),
+         ("01", "28.11Z"), ("32", "25.62A"), ("12", "25.99B")] * 2
+    ):  # fmt: skip
+        made.append(
+            EstablishmentFactory(
+                epci=(e1, e2)[i % 2],
+                headcount_band=band,
+                company__headcount_band=band,
+                naf_code=naf,
+                naf_section="C",
+            )
+        )
+    for establishment in made[::3]:
+        NeedFactory(
+            establishment=establishment, theme="employment", visibility=Visibility.TERRITORY
+        )
+    manager = User.objects.get(email="manager@exemple.fr")
+    found = detection.detect(scheme, world.territory_a, reader=manager)
+    assert {g.epci.pk for g in found.groups} == {e1.pk, e2.pk}
+    for group in found.groups:
+        lines = list(group.lines)
+        assert lines == sorted(lines, key=detection.Line.sort_key)
+        assert any("Besoin connu" in line.reasons for line in lines)
+        assert group.lines[0] is lines[0]  # read twice: the same line
+    again = detection.detect(scheme, world.territory_a, reader=manager)
+    assert [[line.pk for line in g.lines] for g in again.groups] == [
+        [line.pk for line in g.lines] for g in found.groups
+    ]
