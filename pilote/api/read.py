@@ -5,7 +5,7 @@ A token sees what its user sees, no more."""
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router
@@ -22,10 +22,13 @@ from pilote.api.problems import ApiError
 from pilote.applications.models import Application
 from pilote.companies import directory
 from pilote.companies.enums import CompanySize, HeadcountBand
+from pilote.companies.models import Establishment
 from pilote.contacts.models import Contact
 from pilote.indicators import indicators
 from pilote.indicators.models import Snapshot
 from pilote.notes.models import Note
+from pilote.territory_projects.enums import Phase, Status
+from pilote.territory_projects.models import Carrier, TerritoryProject
 
 router = Router()
 
@@ -170,6 +173,62 @@ _follow_up_endpoints(
     schema=schemas.ApplicationOut, page_schema=schemas.ApplicationPage, tag="Dossiers",
     label="Dossiers de candidature", related=["establishment"],
 )  # fmt: skip
+
+# --- Territory projects: the access layer, « EPCI choisis » included -----------------------
+
+
+class TerritoryProjectParams(SearchParams):
+    phase: schemas.choice(Phase) | None = Field(None, description="Idée, Étude ou Opération.")
+    status: schemas.choice(Status) | None = Field(None, description="Le statut du projet.")
+    epci: str | None = Field(
+        None, max_length=9, description="SIREN d'un EPCI porteur (chef de file ou partenaire)."
+    )
+
+
+def _territory_projects(request):
+    """The projects the token's user sees, with what hangs on them; the linked applications
+    through their own access rule (a project's reader does not see every application)."""
+    user = request.user
+    return (
+        TerritoryProject.objects.visible_to(user)
+        .select_related("author", "author_organisation", "territory")
+        .prefetch_related(
+            "carriers", "shares", "votes", "milestones", "calls",
+            Prefetch("establishments", queryset=Establishment.objects.only("pk", "siret")),
+            Prefetch("applications", to_attr="visible_applications",
+                     queryset=Application.objects.visible_to(user).only("pk")),
+        )
+    )  # fmt: skip
+
+
+@router.get(
+    "/projets-territoire", response=_ok(schemas.TerritoryProjectPage),
+    url_name="territoryproject_list", tags=["Projets de territoire"],
+    summary="Projets de territoire que vous voyez",
+)  # fmt: skip
+def territoryproject_list(request, params: Query[TerritoryProjectParams]):
+    qs = _territory_projects(request)
+    if params.q:
+        qs = qs.filter(Q(title__icontains=params.q) | Q(summary__icontains=params.q))
+    if params.phase:
+        qs = qs.filter(phase=params.phase)
+    if params.status:
+        qs = qs.filter(status=params.status)
+    if params.epci:
+        carried = Carrier.objects.filter(epci_id=params.epci).values("project_id")
+        qs = qs.filter(pk__in=carried)
+    return page(request, qs, serializers.territory_project, params)
+
+
+@router.get(
+    "/projets-territoire/{id}", response=_ok(schemas.TerritoryProjectOut),
+    url_name="territoryproject_detail", tags=["Projets de territoire"],
+    summary="Projets de territoire : un élément",
+)  # fmt: skip
+def territoryproject_detail(request, id: schemas.Id):
+    found = get_visible_or_404(_territory_projects(request), request.user, pk=id)
+    return serializers.territory_project(found)
+
 
 # --- The aid catalogue: open data, read by every member ----------------------------------
 

@@ -11,7 +11,8 @@ from pydantic import Field
 
 from pilote.accompaniment.enums import InteractionKind, Theme, Urgency
 from pilote.applications.enums import Status
-from pilote.core.enums import Visibility
+from pilote.core.enums import Visibility, shared_visibility_choices
+from pilote.territory_projects import enums as tp_enums
 
 
 def choice(enum):
@@ -20,6 +21,8 @@ def choice(enum):
 
 
 VisibilityValue = choice(Visibility)
+# The five visibilities of the records that can be shared with chosen EPCIs (« EPCI choisis »).
+SharedVisibilityValue = Literal.__getitem__(tuple(v for v, _ in shared_visibility_choices()))
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Siret = Annotated[str, Field(min_length=14, max_length=14, pattern=r"^[0-9]{14}$")]
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
@@ -138,6 +141,56 @@ class ApplicationOut(FollowUp):
     comment: str
 
 
+class CarrierOut(Schema):
+    epci: str = Field(description="SIREN de l'EPCI porteur.")
+    role: choice(tp_enums.CarrierRole)
+    share: str = Field(description="Sa part du budget, en euros (« 40000.00 »).")
+
+
+class CouncilVoteOut(Schema):
+    id: int
+    epci: str = Field(description="SIREN de l'EPCI dont le conseil délibère.")
+    voted_on: dt.date
+    deliberation_number: str
+    outcome: choice(tp_enums.VoteOutcome)
+    note: str
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None
+    note: str
+
+
+class TerritoryProjectOut(FollowUp):
+    visibility: SharedVisibilityValue
+    epci: str = Field(description="SIREN de l'EPCI chef de file.")
+    territory: str = Field(description="Le territoire (son identifiant court).")
+    title: str
+    summary: str
+    theme: choice(tp_enums.Theme)
+    phase: choice(tp_enums.Phase)
+    status: choice(tp_enums.Status)
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    budget: str = Field(description="Budget total, en euros (« 120000.00 »).")
+    carriers: list[CarrierOut] = Field(
+        description="Le chef de file et les partenaires ; leurs parts font le budget au centime."
+    )
+    shared_with: list[str] = Field(
+        description="SIREN des EPCI avec qui le projet est partagé (visibilité « EPCI choisis »)."
+    )
+    votes: list[CouncilVoteOut]
+    milestones: list[MilestoneOut]
+    establishments: list[str] = Field(description="SIRET des établissements concernés.")
+    calls: list[int] = Field(description="Les appels à projets visés (identifiants de /appels).")
+    applications: list[int] = Field(
+        description="Les dossiers de candidature liés que vous voyez (identifiants de /dossiers)."
+    )
+
+
 class SchemeOut(Schema):
     id: int
     etalab_id: str
@@ -185,6 +238,7 @@ InteractionPage = _page("InteractionPage", InteractionOut)
 NeedPage = _page("NeedPage", NeedOut)
 ProjectPage = _page("ProjectPage", ProjectOut)
 ApplicationPage = _page("ApplicationPage", ApplicationOut)
+TerritoryProjectPage = _page("TerritoryProjectPage", TerritoryProjectOut)
 SchemePage = _page("SchemePage", SchemeOut)
 CallPage = _page("CallPage", CallOut)
 SnapshotPage = _page("SnapshotPage", SnapshotOut)

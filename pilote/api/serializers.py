@@ -163,3 +163,49 @@ def call(w) -> dict:
         "closes_on": w.closes_on,
         "updated_at": w.updated_at,
     }
+
+
+def territory_project(p) -> dict:
+    """A territory project with what hangs on it. Expects the prefetches of
+    `pilote.api.read._territory_projects` (`visible_applications`: the linked applications
+    the reader sees, never the others)."""
+    return {
+        **follow_up(p),
+        "territory": p.territory.slug,
+        "title": p.title,
+        "summary": p.summary,
+        "theme": p.theme,
+        "phase": p.phase,
+        "status": p.status,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "budget": _money(p.budget),
+        "carriers": [
+            {"epci": c.epci_id, "role": c.role, "share": _money(c.share)} for c in p.carriers.all()
+        ],
+        "shared_with": sorted(s.epci_id for s in p.shares.all()),
+        "votes": [
+            {
+                "id": v.pk,
+                "epci": v.epci_id,
+                "voted_on": v.voted_on,
+                "deliberation_number": v.deliberation_number,
+                "outcome": v.outcome,
+                "note": v.note,
+            }
+            for v in p.votes.all()
+        ],
+        "milestones": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "due_on": m.due_on,
+                "done_on": m.done_on,
+                "note": m.note,
+            }
+            for m in p.milestones.all()
+        ],
+        "establishments": sorted(e.siret for e in p.establishments.all()),
+        "calls": sorted(c.pk for c in p.calls.all()),
+        "applications": sorted(a.pk for a in p.visible_applications),
+    }

@@ -13,7 +13,8 @@ from pilote.indicators import indicators
 from pilote.notes.models import Note
 from tests.aids.factories import AidSchemeFactory
 from tests.factories import EstablishmentFactory, MembershipFactory
-from tests.leak_matrix import SPECIMENS, load_all_cases
+from tests.leak_matrix import SPECIMENS, LeakCase, load_all_cases
+from tests.territory_projects.factories import make_project
 from tests.world import ACTORS
 
 # Endpoint → the page matrix's case whose objects it lists.
@@ -24,11 +25,22 @@ FOLLOW_UP = {
     "/besoins": "need",
     "/projets": "project",
     "/dossiers": "application",
+    "/projets-territoire": "territory_project",
 }
 LISTS = [
     "/etablissements", "/notes", "/contacts", "/echanges", "/besoins", "/projets", "/dossiers",
-    "/dispositifs", "/appels", "/indicateurs", "/indicateurs/instantanes",
+    "/projets-territoire", "/dispositifs", "/appels", "/indicateurs", "/indicateurs/instantanes",
 ]  # fmt: skip
+
+
+def case_for(name: str) -> LeakCase:
+    """The page matrix's case; the territory projects' one is built here while their pages'
+    case (tests/territory_projects/leak_cases.py) is not registered."""
+    cases = load_all_cases()
+    if name in cases:
+        return cases[name]
+    assert name == "territory_project", name
+    return LeakCase(name=name, make=make_project, marker=lambda p: p.title, chosen=True)
 
 
 def text(response) -> str:
@@ -55,7 +67,7 @@ def keys(world, key_for):
 def test_each_follow_up_endpoint_shows_a_record_exactly_to_who_sees_it(
     world, api, keys, path, case_name
 ):
-    case = load_all_cases()[case_name]
+    case = case_for(case_name)
     made = {
         spec: case.make(world, epci=spec[0], visibility=spec[1], author=spec[2])
         for spec in case.specimens

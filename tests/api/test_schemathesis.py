@@ -14,6 +14,7 @@ from schemathesis.checks import ignored_auth, not_a_server_error, response_schem
 
 from pilote.api.models import Scope
 from tests.factories import EstablishmentFactory, NoteFactory
+from tests.territory_projects.factories import make_project
 
 EXAMPLES = 15  # per operation and mode: the whole run stays under a minute
 CHECKS = [not_a_server_error, response_schema_conformance, ignored_auth]
@@ -45,6 +46,8 @@ def manager_key(world, key_for):
         epci=world.epcis["e1"], establishment=site, author=world.users["manager"],
         author_organisation=world.orgs["cci"],
     )  # fmt: skip
+    project = make_project(world, epci="e1", partners=["e2"], budget="1000.01")
+    project.establishments.add(site)
     return key_for(world.users["manager"], scope=Scope.READ_WRITE)
 
 
