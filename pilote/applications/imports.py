@@ -297,10 +297,12 @@ def parse_amount(value: Any) -> Decimal | None:
         raise ValueError(value)
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
-    text = _SPACES.sub("", _text(value)).removesuffix("€").removesuffix("EUR")
-    text = _SPACES.sub("", text).removeprefix("€")
+    text = _SPACES.sub("", _text(value))
     if not text:
         return None
+    text = _SPACES.sub("", text.removesuffix("€").removesuffix("EUR")).removeprefix("€")
+    if not text:
+        raise ValueError(value)  # « € » alone, « €€ »: a currency without an amount
     if "," in text and "." in text:
         # 1.234.567,89 (dots for thousands) or 1,234,567.89 (commas for thousands)
         thousands = "." if text.rfind(",") > text.rfind(".") else ","

@@ -131,7 +131,7 @@ def bad_rows(sheet: Sheet, base) -> list[tuple[dict, str]]:
         bad("ne peut pas être négatif", montant_demande=value)
     bad("ne peut pas être négatif", statut="Accepté", date_depot="01/01/2026",
         date_decision="01/02/2026", montant_accorde="-100")  # fmt: skip
-    for value in ("beaucoup", "12,34,56", "1 2x"):
+    for value in ("beaucoup", "12,34,56", "1 2x", "€"):
         bad("n'est pas un montant lisible", montant_demande=value)
     bad("n'est pas un montant lisible", investissement="NC")
     for filed, decided in (("15/06/2026", "02/03/2026"), ("2026-02-02", "2026-02-01")):
@@ -573,6 +573,7 @@ def test_import_function_streams_an_upload(base):
         ("1.234.567,89", Decimal("1234567.89")),
         ("€ 12", Decimal("12")),
         ("", None),
+        (f" {NBSP} ", None),
         (12.5, Decimal("12.5")),
     ],
 )
@@ -580,7 +581,7 @@ def test_parse_amount(text, value):
     assert imports.parse_amount(text) == value
 
 
-@pytest.mark.parametrize("text", ["beaucoup", "1,2,3", "--5", "1 2x", "12 %"])
+@pytest.mark.parametrize("text", ["beaucoup", "1,2,3", "--5", "1 2x", "12 %", "€", "€€", "EUR"])
 def test_parse_amount_unreadable(text):
     with pytest.raises(ValueError):  # noqa: PT011
         imports.parse_amount(text)
