@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from pilote.accounts.models import User
 from pilote.companies import directory
 from pilote.companies.models import Establishment
 from pilote.core.csv import csv_response
-from pilote.core.htmx import is_htmx, paginate, render_list
+from pilote.core.htmx import is_htmx, list_context, render_list
 from pilote.core.locking import StaleEdit
 from pilote.prospecting import perms, services
 from pilote.prospecting.enums import TargetStatus
@@ -46,6 +46,12 @@ CAMPAIGN_SORTS = {
     "a_contacter": ("n_to_contact",),
     "rendez_vous": ("n_meeting_planned",),
     "rencontrees": ("n_met",),
+}
+# The sortable columns of a campaign's targets (`?tri=`); by default the best scores first.
+TARGET_SORTS = {
+    "score": ("score",),
+    "etablissement": ("establishment__search_text",),
+    "statut": ("status_rank",),  # in the funnel's order (TargetStatus), not alphabetical
 }
 NEXT_TARGETS = 10
 PREVIEW_SIZE = 20
@@ -179,7 +185,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = _scored_targets(campaign, scorer)
     if status in TargetStatus.values:
         targets = targets.filter(status=status)
-    page = paginate(request, targets, PAGE_SIZE)
+    funnel = [When(status=value, then=Value(rank)) for rank, value in enumerate(TargetStatus)]
+    targets = targets.alias(status_rank=Case(*funnel, output_field=IntegerField()))
+    listing = list_context(
+        request, targets, page_size=PAGE_SIZE, sorts=TARGET_SORTS, default_sort="-score"
+    )
+    page = listing["page"]
     counts = dict(campaign.targets.values_list("status").annotate(n=Count("pk")))
     return render(
         request,
@@ -188,6 +199,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "can_edit": can_edit,
             "page": page,
+            "sort": listing["sort"],
             "rows": _rows(page.object_list, scorer, can_edit=can_edit),
             "status": status,
             "statuses": [(s, counts.get(s.value, 0)) for s in TargetStatus],
