@@ -475,8 +475,8 @@ def _load_one(plan, territory, epcis, manager, agents, organisations, today) -> 
             number, outcome = "", PENDING
         services.vote_record(
             acting_user=agents.get(short) or manager, project=project, epci=epcis[short],
-            # The day as text: `vote_record` audits the value it is given, and a date object
-            # does not serialise (reported); the model's cleaning makes it a date again.
+            # As ISO text, which the vote's cleaning makes a date: the audit record then
+            # stores it as given, whether or not the service converts a date itself.
             voted_on=day.isoformat(), deliberation_number=number, outcome=outcome, note=note,
         )  # fmt: skip
         created += 1
