@@ -172,6 +172,10 @@ EXEMPT: dict[str, str] = {
     "governance:minutes_lock": _GOVERNANCE,
     "governance:addendum_add": _GOVERNANCE,
     "governance:invitations_send": _GOVERNANCE,
+    # Territory projects: the blank form of a new project (its lead EPCIs are those the user
+    # writes on); the projects it writes are the « territory project » case.
+    "territory_projects:create": "a blank form, no record: the lead EPCIs offered are those the "
+    "user writes on, 403 to who writes none (tests/territory_projects/test_views.py)",
     # Indicators: aggregates of what the reader may see (tests/indicators/), never records.
     "indicators:bilan": "figures computed through visible_to(reader): tests/indicators/",
     "indicators:bilan_pdf": "figures computed through visible_to(reader): tests/indicators/",

@@ -157,6 +157,14 @@ def _set_links(project, acting_user, links: Mapping) -> None:
                 raise ValidationError(
                     {"applications": "Choisissez des dossiers de candidature que vous voyez."}
                 )
+            # The links to applications the user does not see stay as they are: a form offers
+            # only those they see, and never unlinks what someone else linked.
+            if project.pk:
+                applications += list(
+                    project.applications.exclude(
+                        pk__in=Application.objects.visible_to(acting_user).values("pk")
+                    )
+                )
         project.applications.set(applications)
 
 
@@ -313,7 +321,7 @@ def vote_record(
     vote.save()
     audit.record(actor=acting_user, action="territory_project.vote", obj=project,
                  after={"vote": vote.pk, "epci": vote.epci_id, "outcome": outcome,
-                        "voted_on": voted_on,
+                        "voted_on": vote.voted_on.isoformat(),
                         "deliberation_number": vote.deliberation_number})  # fmt: skip
     _touch(project)
     return vote
@@ -364,6 +372,14 @@ def milestone_update(
                  obj=milestone.project, before=before, after=audit.snapshot(milestone))  # fmt: skip
     _touch(milestone.project)
     return milestone
+
+
+def milestone_done(*, acting_user, milestone: Milestone, done_on=None) -> Milestone:
+    """Mark the milestone reached (today unless `done_on` says when)."""
+    from django.utils import timezone
+
+    return milestone_update(acting_user=acting_user, milestone=milestone,
+                            done_on=done_on or timezone.localdate())  # fmt: skip
 
 
 @transaction.atomic
