@@ -27,6 +27,7 @@ from pilote.contacts.models import Contact
 from pilote.indicators import indicators
 from pilote.indicators.models import Snapshot
 from pilote.notes.models import Note
+from pilote.territory_projects import search as tp_search
 from pilote.territory_projects.enums import Phase, Status
 from pilote.territory_projects.models import Carrier, TerritoryProject
 
@@ -209,7 +210,7 @@ def _territory_projects(request):
 def territoryproject_list(request, params: Query[TerritoryProjectParams]):
     qs = _territory_projects(request)
     if params.q:
-        qs = qs.filter(Q(title__icontains=params.q) | Q(summary__icontains=params.q))
+        qs = qs.filter(tp_search.text_q(params.q))
     if params.phase:
         qs = qs.filter(phase=params.phase)
     if params.status:

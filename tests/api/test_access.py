@@ -25,7 +25,7 @@ FOLLOW_UP = {
     "/besoins": "need",
     "/projets": "project",
     "/dossiers": "application",
-    "/projets-territoire": "territory_project",
+    "/projets-territoire": "territory project",
 }
 LISTS = [
     "/etablissements", "/notes", "/contacts", "/echanges", "/besoins", "/projets", "/dossiers",
@@ -39,7 +39,7 @@ def case_for(name: str) -> LeakCase:
     cases = load_all_cases()
     if name in cases:
         return cases[name]
-    assert name == "territory_project", name
+    assert name == "territory project", name
     return LeakCase(name=name, make=make_project, marker=lambda p: p.title, chosen=True)
 
 
