@@ -262,6 +262,25 @@ class TestPaymentsDocumentsTime:
         login(world.users["agent_e2"])
         assert client.get(reverse("applications:document", args=[document.pk])).status_code == 404
 
+    def test_documents_are_kept_outside_the_static_files_and_never_served_from_there(
+        self, client, login, world, media
+    ):
+        from config import settings as project  # the project's own, not this test's MEDIA_ROOT
+
+        for static in (project.STATIC_ROOT, *project.STATICFILES_DIRS):
+            assert not project.MEDIA_ROOT.resolve().is_relative_to(static.resolve())
+            assert not static.resolve().is_relative_to(project.MEDIA_ROOT.resolve())
+        application = application_of(world)
+        login(world.users["agent_e1"])
+        upload = SimpleUploadedFile("dossier.pdf", PDF)
+        url = reverse("applications:document_add", args=[application.pk])
+        assert client.post(url, {"kind": "dossier", "upload": upload}).status_code == 302
+        name = Document.objects.get().file.name
+        for address in (f"/static/{name}", f"/media/{name}", f"/{name}"):
+            response = client.get(address)
+            assert response.status_code == 404, address
+            assert PDF not in b"".join(getattr(response, "streaming_content", [response.content]))
+
     @override_settings(PILOTE_DOCUMENT_MAX_BYTES=1024)
     def test_bad_files_are_refused_with_a_french_message(self, client, login, world):
         application = application_of(world)
