@@ -8,8 +8,13 @@ specifically, or a headcount in the TI's core target bands. They are ranked by t
 reasons (`POINTS`, explained on the page as `RANKING`).
 
 Reads public data in bulk (`matching.Population`): every active establishment of the
-perimeter in one query, the scheme's conditions as bitsets; the establishments themselves
-are loaded only for the lines shown (a page) or exported.
+perimeter in one query, the scheme's conditions as bitsets. That public part — the
+eligible establishments, their points and signals without a known need, in the ranking's
+order — is the same for every reader: it is cached (`candidates`, keyed by the call's
+conditions, the day, the perimeter and `establishments_stamp`). What depends on the reader
+(their visible needs and projects) is read on every request and never cached. Lines are
+made only when read (`RankedLines`), and their establishments and facts loaded only for
+the lines shown (a page) or exported (`load`).
 """
 
 from __future__ import annotations
@@ -355,15 +360,17 @@ def establishments_stamp() -> tuple:
     return Establishment.objects.count(), last and last.isoformat()
 
 
-def candidates(rule, territory, sections, epci_ids, today) -> Candidates:
+def candidates(rule, territory, sections, epci_ids, today, territory_epcis=None) -> Candidates:
     """`Candidates` of `rule` over the perimeter, cached by what they are computed from:
     the call's conditions (any edit of the scheme or its windows changes them), the day,
     the territory, its EPCIs and industrial sections, and `establishments_stamp`. Nothing
     the reader may or may not see is in them: they are the same for every reader."""
-    territory_epcis = sorted(str(pk) for pk in territory.epcis.values_list("pk", flat=True))
+    if territory_epcis is None:
+        territory_epcis = territory.epcis.values_list("pk", flat=True)
     parts = (
         CACHE_VERSION, _rule_fingerprint(rule), today.isoformat(), territory.pk,
-        territory_epcis, list(sections), sorted(epci_ids) if epci_ids is not None else None,
+        sorted(str(pk) for pk in territory_epcis), list(sections),
+        sorted(epci_ids) if epci_ids is not None else None,
         establishments_stamp(),
     )  # fmt: skip
     key = "aids:detection:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -392,8 +399,8 @@ def detect(
     today = today or timezone.localdate()
     rule = matching.compile_rule(scheme, today)
     sections = industrial_sections(territory)
-    public = candidates(rule, territory, sections, epci_ids, today)
     territory_epcis = {e.pk: e for e in territory.epcis.all()}
+    public = candidates(rule, territory, sections, epci_ids, today, territory_epcis)
     needs: dict[int, str] = {}  # {position: reason}
     for pk, reason in _known_needs(rule, list(territory_epcis), reader, shareable).items():
         position = public.position_of(pk)
