@@ -131,6 +131,11 @@ def dangerous(world):
     call.party.name = NAME
     call.party.save()
     payment_of(call, reference=COMPANY)
+    # A territory project on the establishment, its description named like a formula.
+    from pilote.territory_projects.services import project_create
+
+    project_create(acting_user=world.users["agent_e1"], territory=world.territory_a, epci=e1,
+                   title="=1+1 projet", summary=COMPANY, establishments=[site])  # fmt: skip
     return {"campaign": campaign, "scheme": scheme}
 
 
@@ -152,6 +157,7 @@ XLSX_EXPORTS = {
     "aids:detection_export": {"pk": "scheme"},
     "applications:export": {},
     "agreement:calls_export": {},
+    "territory_projects:export": {},
     # The bilan of a period holding the application's decision and today's exchange.
     "indicators:bilan_xlsx": {"?": lambda: f"de=2026-01-01&a={timezone.localdate()}"},
 }

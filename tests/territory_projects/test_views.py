@@ -423,7 +423,7 @@ def test_the_list_filters_sorts_and_paginates(world, login, monkeypatch):
     assert "Rev3 industrie" not in page
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     page = client.get(url).content.decode()
-    assert 'class="fr-pagination"' in page
+    assert 'aria-label="Pagination"' in page
     assert "?page=2" in page
     assert "Rev3 industrie" not in page  # the third by title is on page 2
     assert "Rev3 industrie" in client.get(url, {"page": 2}).content.decode()
