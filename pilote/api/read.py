@@ -27,6 +27,7 @@ from pilote.contacts.models import Contact
 from pilote.indicators import indicators
 from pilote.indicators.models import Snapshot
 from pilote.notes.models import Note
+from pilote.territory_projects import indicators as tp_indicators
 from pilote.territory_projects import search as tp_search
 from pilote.territory_projects.enums import Phase, Status
 from pilote.territory_projects.models import Carrier, TerritoryProject
@@ -299,7 +300,10 @@ def live_indicators(request, date: dt.date | None = None, territoire: str | None
     if date is not None and not 2000 <= date.year <= 2100:
         raise ApiError(422, "La date va de 2000 à 2100.")
     figures = indicators.compute(territory, date, reader=request.user)
-    return indicators.to_json(figures)
+    data = indicators.to_json(figures)
+    # The territory projects' figures (live only: a project keeps no frozen facts).
+    data["territory_projects"] = tp_indicators.figures(territory, figures.as_of, request.user)
+    return data
 
 
 @router.get(

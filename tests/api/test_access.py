@@ -11,6 +11,7 @@ from django.test import Client
 from pilote.core.enums import Visibility
 from pilote.indicators import indicators
 from pilote.notes.models import Note
+from pilote.territory_projects import indicators as tp_indicators
 from tests.aids.factories import AidSchemeFactory
 from tests.factories import EstablishmentFactory, MembershipFactory
 from tests.leak_matrix import SPECIMENS, LeakCase, load_all_cases
@@ -143,6 +144,9 @@ def test_indicators_are_those_the_programme_page_computes_for_the_reader(world, 
     case = load_all_cases()["application"]
     for epci, visibility, author in SPECIMENS:
         case.make(world, epci=epci, visibility=visibility, author=author)
+    projects = case_for("territory project")
+    for spec in projects.specimens:
+        projects.make(world, epci=spec[0], visibility=spec[1], author=spec[2])
     seen = {}
     for actor in ACTORS:
         response = api.get(keys[actor], "/indicateurs", {"date": "2030-01-01"})
@@ -157,8 +161,14 @@ def test_indicators_are_those_the_programme_page_computes_for_the_reader(world, 
             membership.territory, dt.date(2030, 1, 1), reader=world.users[actor]
         )
         expected = indicators.to_json(figures)
+        expected["territory_projects"] = tp_indicators.figures(
+            membership.territory, dt.date(2030, 1, 1), world.users[actor]
+        )
         assert response.json() == json.loads(json.dumps(expected, default=str))
         seen[actor] = response.json()["territory"]
+        in_a = membership.territory == world.territory_a
+        counted = sum(projects.sees(actor, spec) for spec in projects.specimens) if in_a else 0
+        assert response.json()["territory_projects"]["count"] == counted, actor
     assert seen["manager"] != seen["agent_e2"]  # the private specimens count for the manager
 
 
