@@ -104,8 +104,10 @@ register(
         make=make_milestone,
         marker=lambda m: m.title,
         chosen=True,
+        # Not "edit": a milestone is no follow-up record of its own (the edit matrix); its
+        # form is the project's editors'.
         restricted_urls={
-            "edit": lambda m: reverse(
+            "milestone form": lambda m: reverse(
                 "territory_projects:milestone_edit", args=[m.project_id, m.pk]
             ),
         },
