@@ -75,3 +75,26 @@ def test_territory_project_pages_fit_1280(page, context, login_as, browser_error
     )
     assert len(set(colours)) == 3
     browser_errors.assert_none()
+
+
+@pytest.fixture
+def audit_context(new_context):
+    # axe is injected as a script tag, which the app's CSP (script-src 'self') would refuse.
+    return new_context(bypass_csp=True)
+
+
+def test_territory_project_pages_pass_axe(audit_context, axe_js, login_as):
+    from tests.e2e.test_accessibility import assert_accessible
+
+    world = build_world()
+    manager = world.users["manager"]
+    project = make_project(world, epci="e1", author="manager", partners=["e2"])
+    services.milestone_add(acting_user=manager, project=project, title="Lancement",
+                           due_on=timezone.localdate() + dt.timedelta(days=3))  # fmt: skip
+    login_as(audit_context, manager)
+    for path in (
+        reverse("territory_projects:list"),
+        project.get_absolute_url(),
+        reverse("territory_projects:edit", args=[project.pk]),
+    ):
+        assert_accessible(audit_context, axe_js, path)
