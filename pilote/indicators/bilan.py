@@ -60,7 +60,8 @@ INDUSTRY = frozenset("BCDE")
 # Sections later apps add to the bilan (the indicators app cannot import them): each is
 # registered from its AppConfig.ready as `(territory, as_of, reader) -> dict | None`, the dict
 # holding "template" (included at the end of the PDF, given `section`) and, optionally,
-# "tables" (`Table`s, also sheets of the XLSX); None leaves the section out.
+# "tables" (`Table`s, also sheets of the XLSX); None leaves the section out. A function with
+# `takes_period = True` is also given the period's first day (`date_from=`).
 EXTRA_SECTIONS: list = []
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
@@ -676,7 +677,9 @@ def build(territory, date_from: dt.date, date_to: dt.date, reader=None) -> Bilan
     _linkedin(bilan, territory, spans)
     bilan.extras = [
         section for extra in EXTRA_SECTIONS
-        if (section := extra(territory, date_to, reader)) is not None
+        if (section := extra(territory, date_to, reader,
+                             **({"date_from": date_from}
+                                if getattr(extra, "takes_period", False) else {}))) is not None
     ]  # fmt: skip
     return bilan
 

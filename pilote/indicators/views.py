@@ -31,7 +31,7 @@ from pilote.accounts.enums import Role
 from pilote.accounts.perms import is_ti_manager
 from pilote.applications.models import Application, Payment
 from pilote.core.money import to_cents
-from pilote.indicators import indicators
+from pilote.indicators import extras, indicators
 from pilote.indicators.indicators import LABELS, month_end, month_start, parse_month
 from pilote.indicators.models import Snapshot
 from pilote.linkedin import figures as linkedin_figures
@@ -360,5 +360,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "a": f"{params.last:%Y-%m}",
             # The territory's LinkedIn page: public statistics, the same for every reader.
             "linkedin": linkedin_figures.dashboard(territory, params.as_of, months, today),
+            # Later capabilities' panels (territory projects…), for this reader.
+            "panels": extras.panels(territory, params.as_of, user),
         },
     )

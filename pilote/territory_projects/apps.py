@@ -20,3 +20,10 @@ class TerritoryProjectsConfig(AppConfig):
         search_registry.register(search.source)
         if section not in bilan.EXTRA_SECTIONS:
             bilan.EXTRA_SECTIONS.append(section)
+        # The programme's figures: a key of `indicators --json`, a panel of the dashboard.
+        from pilote.indicators import extras
+        from pilote.territory_projects import indicators
+
+        extras.FIGURES["territory_projects"] = indicators.figures
+        if indicators.dashboard_panel not in extras.PANELS:
+            extras.PANELS.append(indicators.dashboard_panel)

@@ -67,3 +67,19 @@ def figures(territory, as_of: dt.date | None = None, reader=None) -> dict:
             project_id__in=ids, outcome=VoteOutcome.ADOPTED, voted_on__lte=as_of
         ).count(),
     }
+
+
+def dashboard_panel(territory, as_of: dt.date, reader) -> dict | None:
+    """The programme dashboard's panel: the projects `reader` sees at `as_of`, by phase and
+    status, with their budget (None when they see none)."""
+    data = figures(territory, as_of, reader)
+    if not data["count"]:
+        return None
+    return {
+        "template": "territory_projects/_programme_panel.html",
+        "figures": data,
+        "phases": [(label, data["by_phase"][value]) for value, label in Phase.choices],
+        "statuses": [(label, data["by_status"][value]) for value, label in Status.choices],
+        "budget": Decimal(data["budget"]),
+        "open_budget": Decimal(data["open_budget"]),
+    }

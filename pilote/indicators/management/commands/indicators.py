@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pilote.indicators import indicators
+from pilote.indicators import extras, indicators
 from pilote.indicators.text import month_of, render, territory_of
 from pilote.linkedin import figures as linkedin_figures
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             linkedin = linkedin_figures.json_summary(territory, figures.as_of)
             if linkedin is not None:  # the public page's statistics, the same for every reader
                 data["linkedin"] = linkedin
+            data.update(extras.figures(territory, figures.as_of, user))  # territory projects…
             self.stdout.write(_dumps(data))
         else:
             self.stdout.write(render(figures, user), ending="")
