@@ -150,7 +150,7 @@ EXEMPT: dict[str, str] = {
     "outreach:click": "the click redirection of a message: signed token, redirects only to a "
     "link of that issue, 404 unless tracking is on (tests/outreach/test_statistics.py)",
     # Events: public information of the territory; registrations are personal data read by
-    # who runs the event (404 to others, tests/events/test_services.py); the
+    # who runs the event (404 to others, tests/events/test_views.py); the
     # follow-up they leave is the « event attendance » case, on the establishment's page.
     "events:list": _EVENTS,
     "events:create": _EVENTS,
