@@ -36,6 +36,7 @@ SHARED_WORK = {
     "action",
     "accompanimentlevel",
     "application",
+    "territoryproject",
 }
 _ORG = {"agent_e1": "o1", "agent_e2": "o2", "manager": "cci"}
 
