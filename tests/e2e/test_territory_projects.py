@@ -22,6 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_territory_project_pages_fit_1280(page, context, login_as, browser_errors):
     world = build_world()
     manager = world.users["manager"]
+    # The demo's longest EPCI name and widest visibility badge.
+    world.epcis["e1"].name = "Communauté d'agglomération de la Porte du Hainaut"
+    world.epcis["e1"].save()
     today = timezone.localdate()
     projects = []
     for n in range(4):
@@ -32,6 +35,7 @@ def test_territory_project_pages_fit_1280(page, context, login_as, browser_error
         project = make_project(
             world, epci="e1", author="manager", title=f"{LONG} {n}", summary=LONG,
             partners=["e2"], budget="123456789.01", establishments=[site],
+            visibility="partners" if n % 2 else "chosen",
         )  # fmt: skip
         services.milestone_add(acting_user=manager, project=project, title=LONG[:200],
                                due_on=today + dt.timedelta(days=30 + n))  # fmt: skip
@@ -88,6 +92,9 @@ def test_territory_project_pages_pass_axe(audit_context, axe_js, login_as):
 
     world = build_world()
     manager = world.users["manager"]
+    # The demo's longest EPCI name and widest visibility badge.
+    world.epcis["e1"].name = "Communauté d'agglomération de la Porte du Hainaut"
+    world.epcis["e1"].save()
     project = make_project(world, epci="e1", author="manager", partners=["e2"])
     services.milestone_add(acting_user=manager, project=project, title="Lancement",
                            due_on=timezone.localdate() + dt.timedelta(days=3))  # fmt: skip
