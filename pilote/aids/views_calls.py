@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +22,10 @@ from pilote.aids.forms import CatalogueFilterForm, InformForm
 from pilote.aids.models import AidFeed, AidScheme, Dispatch
 from pilote.companies.models import Establishment
 from pilote.core import feeds
+from pilote.core.htmx import render_list
+from pilote.core.list_sections import section_page, section_sort
+
+CALENDAR_PAGE_SIZE = 25
 
 
 def _territory(request: HttpRequest):
@@ -29,16 +36,66 @@ def _territory(request: HttpRequest):
     return territory
 
 
+# The calendar's sections: (key, title, page parameter, the order it opens in).
+CALENDAR_SECTIONS = [
+    ("closing_soon", "Clôture dans moins de 30 jours", "page_cloture", "cloture"),
+    ("open", "Ouverts", "page_ouverts", "cloture"),
+    ("upcoming", "Ouvertures à venir", "page_a_venir", "ouverture"),
+    ("past", "Appels passés (12 derniers mois)", "page_passes", "-cloture"),
+]
+CALENDAR_EMPTY = {
+    "closing_soon": "Aucun appel ne clôture dans les 30 jours.",
+    "open": "Aucun autre appel ouvert.",
+    "upcoming": "Aucune ouverture annoncée. Ajoutez les vagues et relèves connues aux dispositifs.",
+    "past": "Aucun appel clos ces douze derniers mois.",
+}
+_NO_DATE = dt.date.max  # an open-ended window sorts after every date
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+# `?tri=`: the same columns in every section (the page's themes do not sort).
+CALENDAR_SORTS = {
+    "dispositif": lambda e: (_folded(e.scheme.title), e.scheme.pk),
+    "fenetre": lambda e: _folded(e.window.label or ""),
+    "ouverture": lambda e: e.window.opens_on or _NO_DATE,
+    "cloture": lambda e: e.window.closes_on or _NO_DATE,
+    "porteurs": lambda e: _folded(", ".join(e.scheme.carrier_names)),
+}
+
+
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
+    """The four sections of the calendar, each sorted by the page's `?tri=` (else its own
+    order) and paginated on its own (`?page_passes=2`), the filters kept."""
     if not perms.can_read_catalogue(request.user):
         raise Http404
     form = CatalogueFilterForm(request.GET or None, with_status=False)
     schemes = calendar.filtered(AidScheme.objects.all(), **form.values())
+    agenda = calendar.agenda(schemes)
+    page_params = [param for _, _, param, _ in CALENDAR_SECTIONS]
+    sections = []
+    for key, title, param, default in CALENDAR_SECTIONS:
+        entries, sort = section_sort(
+            request, getattr(agenda, key), CALENDAR_SORTS,
+            default_sort=default, page_params=page_params,
+        )  # fmt: skip
+        setattr(agenda, key, entries)
+        page = section_page(request, entries, param=param, page_size=CALENDAR_PAGE_SIZE)
+        sections.append(
+            {"key": key, "title": title, "page": page, "sort": sort, "empty": CALENDAR_EMPTY[key]}
+        )
     return render(
         request,
         "aids/calendar.html",
-        {"form": form, "agenda": calendar.agenda(schemes), "today": timezone.localdate()},
+        {
+            "form": form,
+            "agenda": agenda,
+            "sections": sections,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -252,14 +309,31 @@ def _report_messages(request: HttpRequest, report) -> None:
         messages.error(request, "Aucun établissement détecté : aucun EPCI n'a été informé.")
 
 
+DISPATCH_SORTS = {
+    "date": ("created_at",),
+    "dispositif": ("scheme__title",),
+    "epci": ("epci__name",),
+    "par": ("author__last_name", "author__first_name"),
+}
+
+
 @login_required
 def dispatch_list(request: HttpRequest) -> HttpResponse:
+    """What the reader may see of the EPCIs informed, latest first, sortable and paginated."""
     dispatches = (
         Dispatch.objects.visible_to(request.user)
         .select_related("scheme", "epci", "author")
-        .order_by("-created_at", "-pk")[:200]
+        .order_by("-created_at", "-pk")
     )
-    return render(request, "aids/dispatches.html", {"dispatches": dispatches})
+    return render_list(
+        request,
+        dispatches,
+        template="aids/dispatches.html",
+        results="aids/_dispatch_results.html",
+        page_size=PER_PAGE,
+        sorts=DISPATCH_SORTS,
+        default_sort="-date",
+    )
 
 
 @login_required
