@@ -3,12 +3,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from pilote.accounts import perms, services
+from pilote.accounts.enums import Role
 from pilote.accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -17,6 +19,7 @@ from pilote.accounts.forms import (
 )
 from pilote.accounts.middleware import SESSION_KEY
 from pilote.accounts.models import Invitation, Membership
+from pilote.core.list_sections import section_page, section_sort
 
 
 class LoginView(auth_views.LoginView):
@@ -42,33 +45,79 @@ def _territory(request: HttpRequest):
     return request.territory
 
 
+MEMBERS_PAGE_SIZE = 25
+MEMBERS_PAGE, INVITATIONS_PAGE = "page", "page_invitations"
+
+
+def _role_rank() -> Case:
+    """The roles in their schema's order (chef de projet TI first), not the alphabet's."""
+    return Case(
+        *(When(role=value, then=Value(i)) for i, (value, _) in enumerate(Role.choices)),
+        output_field=IntegerField(),
+    )
+
+
+# `?tri=`: one sort for the page; a column both lists have sorts both.
+MEMBER_SORTS = {
+    "nom": ("user__last_name", "user__first_name"),
+    "organisation": ("organisation__name", "user__last_name"),
+    "role": ("role_rank", "user__last_name"),
+    "adresse": ("user__email",),
+}
+INVITATION_SORTS = {
+    "adresse": ("email",),
+    "organisation": ("organisation__name", "email"),
+    "role": ("role_rank", "email"),
+    "expiration": ("expires_at",),
+}
+
+
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
+    """The territory's members and (for who may invite) its pending invitations, each list
+    sorted by the page's `?tri=` and paginated on its own."""
     territory = _territory(request)
     if not perms.can_view_members(request.user, territory):
         raise Http404
-    memberships = (
+    params = (MEMBERS_PAGE, INVITATIONS_PAGE)
+    memberships, member_sort = section_sort(
+        request,
         Membership.objects.active()
         .filter(territory=territory)
         .select_related("user", "organisation")
-        .order_by("organisation__name", "user__last_name")
+        .annotate(role_rank=_role_rank())
+        .order_by("organisation__name", "user__last_name", "pk"),
+        MEMBER_SORTS,
+        default_sort="organisation",
+        page_params=params,
     )
     can_invite = perms.can_invite(request.user, territory)
-    invitations = (
+    invitations, invitation_sort = section_sort(
+        request,
         Invitation.objects.pending()
         .filter(territory=territory)
         .select_related("organisation")
-        .order_by("-created_at")
+        .annotate(role_rank=_role_rank())
+        .order_by("-expires_at", "-pk")
         if can_invite
-        else Invitation.objects.none()
+        else Invitation.objects.none(),
+        INVITATION_SORTS,
+        default_sort="-expiration",
+        page_params=params,
     )
+    # A territory's people fit in memory: one query each, no separate count.
+    size = MEMBERS_PAGE_SIZE
     return render(
         request,
         "accounts/members.html",
         {
             "territory": territory,
-            "memberships": memberships,
-            "invitations": invitations,
+            "page": section_page(request, list(memberships), param=MEMBERS_PAGE, page_size=size),
+            "sort": member_sort,
+            "invitations": section_page(
+                request, list(invitations), param=INVITATIONS_PAGE, page_size=size
+            ),
+            "invitation_sort": invitation_sort,
             "can_invite": can_invite,
         },
     )
