@@ -92,15 +92,16 @@ def members(request: HttpRequest) -> HttpResponse:
         page_params=params,
     )
     can_invite = perms.can_invite(request.user, territory)
-    invitations, invitation_sort = section_sort(
-        request,
+    invitations = (
         Invitation.objects.pending()
         .filter(territory=territory)
         .select_related("organisation")
         .annotate(role_rank=_role_rank())
         .order_by("-expires_at", "-pk")
-        if can_invite
-        else Invitation.objects.none(),
+    )
+    invitations, invitation_sort = section_sort(
+        request,
+        invitations if can_invite else invitations.none(),
         INVITATION_SORTS,
         default_sort="-expiration",
         page_params=params,

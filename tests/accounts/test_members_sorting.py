@@ -169,8 +169,16 @@ def test_each_role_sees_what_it_saw_before(world, login):
         territory=world.territory_b,
     )
     for user in ("agent_e1", "partner", "manager"):
-        for query in ("", "?tri=-adresse", "?tri=expiration&page=2", "?page_invitations=2"):
-            html = login(world.users[user]).get(MEMBERS + query).content.decode()
+        for query in (
+            "",
+            "?tri=-adresse",
+            "?tri=role",
+            "?tri=expiration&page=2",
+            "?page_invitations=2",
+        ):
+            response = login(world.users[user]).get(MEMBERS + query)
+            assert response.status_code == 200, (user, query)
+            html = response.content.decode()
             assert "ailleurs@exemple.fr" not in html, (user, query)  # territory B
             assert ("secret.invite@exemple.fr" in html) == (user == "manager"), (user, query)
     assert login(world.users["nobody"]).get(MEMBERS).status_code == 404
