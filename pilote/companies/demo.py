@@ -3,7 +3,15 @@ real import path (so `load_demo` exercises the importer), then the default secto
 
 Everything is fictitious and seeded (the same files every run, hence an idempotent import),
 except the five flagship companies the roadmap names, at their real sites, with their public
-headcount bands. Their SIREN/SIRET numbers are made up.
+headcount bands. Their SIREN/SIRET numbers are made up, but valid: a SIREN is an 8-digit base
+and its Luhn key, a SIRET the SIREN, a 4-digit NIC prefix and the key of the 14 digits (see
+`siren_of` and `nic_of`), so a demo SIRET typed in a form or a tracking spreadsheet passes
+python-stdnum like a real one.
+
+Within each family (flagships 9…, the others 8…) the bases grow with the generation order, and a
+head office's NIC prefix (0001) sorts before a second site's (0003): ordering by SIRET, as the
+other demos do to pick their establishments, gives the same establishments as before the keys
+were added.
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ from __future__ import annotations
 import random
 import tempfile
 from pathlib import Path
+
+from stdnum import luhn
 
 from pilote.companies.importer import import_sirene
 from pilote.companies.models import Establishment
@@ -130,6 +140,19 @@ STREETS = [("RUE", "DE LA REPUBLIQUE"), ("AV", "DU DEPUTE"), ("ZI", "DU PRALY"),
            ("ZA", "DE LA VALLEE"), ("RUE", "DES FORGES"), ("CHE", "DU RIVAGE")]  # fmt: skip
 
 
+def siren_of(base: int) -> str:
+    """The valid SIREN of an 8-digit `base`: the base and its Luhn key (so SIRENs sort as their
+    bases)."""
+    digits = f"{base:08d}"
+    return digits + luhn.calc_check_digit(digits)
+
+
+def nic_of(siren: str, prefix: str) -> str:
+    """The NIC of `siren` starting with the 4 digits `prefix` whose last digit makes the SIRET
+    valid (Luhn over the 14 digits)."""
+    return prefix + luhn.calc_check_digit(siren + prefix)
+
+
 def name_stems(naf: str) -> list[str]:
     """The name stems of a company of activity `naf` (« 25.62A »), most specific first."""
     for key in (naf, naf[:5], naf[:2]):
@@ -197,12 +220,12 @@ def build_rows(territory) -> tuple[list[dict], list[dict]]:
         })  # fmt: skip
 
     for i, (name, commune, naf, band) in enumerate(FLAGSHIPS):
-        siren = f"{900000000 + i * 7:09d}"
+        siren = siren_of(90000000 + i * 7)
         legal_unit(siren, name, band, "GE")
-        establishment(siren, "00015", commune, naf, band, created="1990-01-01")
+        establishment(siren, nic_of(siren, "0001"), commune, naf, band, created="1990-01-01")
 
     for i in range(N_ESTABLISHMENTS):
-        siren = f"{800000000 + i * 13:09d}"
+        siren = siren_of(80000000 + i * 13)
         commune = rng.choices(communes, weights)[0][0]
         industrial = rng.random() < 0.55
         naf = rng.choice(INDUSTRY_NAF if industrial else OTHER_NAF)
@@ -211,16 +234,18 @@ def build_rows(territory) -> tuple[list[dict], list[dict]]:
         if rng.random() < 0.04:  # a sole trader who refused diffusion: no name may leak
             person = (rng.choice(["Jean", "Marie", "Karim", "Sophie"]), rng.choice(FAMILIES))
             legal_unit(siren, "", "NN", "PME", person=person, diffusion="P")
-            establishment(siren, "00011", commune, naf, "NN", diffusion="P")
+            establishment(siren, nic_of(siren, "0001"), commune, naf, "NN", diffusion="P")
             continue
         stem = rng.choice(name_stems(naf)).upper()
         name = f"{stem} {rng.choice(FAMILIES).upper()} {rng.choice(PLACES).upper()}"
         legal_unit(siren, name, band, size)
         closed = rng.random() < 0.06
-        establishment(siren, "00012", commune, naf, band, state="F" if closed else "A")
+        establishment(
+            siren, nic_of(siren, "0001"), commune, naf, band, state="F" if closed else "A"
+        )
         if band >= "12" and band != "NN" and rng.random() < 0.25:  # a second site
             other = rng.choices(communes, weights)[0][0]
-            establishment(siren, "00038", other, naf, rng.choice(["03", "11", "12"]),
+            establishment(siren, nic_of(siren, "0003"), other, naf, rng.choice(["03", "11", "12"]),
                           head=False, enseigne=f"{stem} SITE 2")  # fmt: skip
     return etabs, units
 

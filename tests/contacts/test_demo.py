@@ -33,13 +33,13 @@ def test_without_establishments_the_demo_creates_nothing_and_says_so(db):
 
 def test_the_demo_writes_through_the_service_and_a_second_run_creates_nothing(db):
     epci, agent = demo_territory()
-    EstablishmentFactory(epci=epci, headcount_band="21", naf_section="C", siret="80000001300012")
-    EstablishmentFactory(epci=epci, headcount_band="12", naf_section="C", siret="80000002600012")
+    EstablishmentFactory(epci=epci, headcount_band="21", naf_section="C", siret="80000013500015")
+    EstablishmentFactory(epci=epci, headcount_band="12", naf_section="C", siret="80000026700016")
     EstablishmentFactory(epci=epci, headcount_band="01", naf_section="C")  # too small
     assert demo.load(out=io.StringIO()) == 2
     assert demo.load(out=io.StringIO()) == 0
     contacts = Contact.objects.order_by("main_establishment__siret")
-    assert [c.main_establishment.siret for c in contacts] == ["80000001300012", "80000002600012"]
+    assert [c.main_establishment.siret for c in contacts] == ["80000013500015", "80000026700016"]
     assert [c.role for c in contacts] == ["Directrice de site", "Responsable RH"]
     assert {c.author for c in contacts} == {agent}
     assert all(c.email.endswith(".example") and c.source for c in contacts)
