@@ -2,7 +2,7 @@
 real import path (so `load_demo` exercises the importer), then the default sectors.
 
 Everything is fictitious and seeded (the same files every run, hence an idempotent import),
-except the five flagship companies the roadmap names, at their real sites, with their public
+except the eight flagship companies the roadmap names, at their real sites, with their public
 headcount bands. Their SIREN/SIRET numbers are made up, but valid: a SIREN is an 8-digit base
 and its Luhn key, a SIRET the SIREN, a 4-digit NIC prefix and the key of the 14 digits (see
 `siren_of` and `nic_of`), so a demo SIRET typed in a form or a tracking spreadsheet passes

@@ -197,7 +197,8 @@ def _warn_if_cut(summary: ImportSummary, path: Path, report) -> None:
 def _companies_for(batch) -> dict[str, Company]:
     sirens = {r.siren for r in batch}
     companies = Company.objects.in_bulk(sirens, field_name="siren")
-    missing = [Company(siren=s) for s in sirens if s not in companies]
+    # In SIREN order: ids follow the file, not the hash order of a set (repeatable demo).
+    missing = [Company(siren=s) for s in sorted(sirens) if s not in companies]
     for company in Company.objects.bulk_create(missing):
         companies[company.siren] = company
     return companies, len(missing)
