@@ -29,8 +29,11 @@ def _day_end(day: dt.date) -> dt.datetime:
 
 
 def projects(territory, as_of: dt.date, reader):
-    """The projects of `territory` that `reader` sees and that existed on `as_of`."""
-    qs = TerritoryProject.objects.filter(territory=territory, created_at__lt=_day_end(as_of))
+    """The projects of `territory` that `reader` sees and that existed on `as_of`: started by
+    then, or recorded by then (a project entered after the fact counts from its start)."""
+    qs = TerritoryProject.objects.filter(territory=territory).filter(
+        Q(created_at__lt=_day_end(as_of)) | Q(starts_on__lte=as_of)
+    )
     return qs if reader is None else qs.visible_to(reader)
 
 

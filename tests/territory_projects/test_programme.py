@@ -48,3 +48,17 @@ def test_the_dashboard_panel_shows_what_the_reader_sees(client, login, world):
     login(world.users["agent_e2"])
     html = client.get(reverse("indicators:dashboard")).content.decode()
     assert 'data-testid="dash-territory-projects"' not in html
+
+
+def test_a_project_entered_after_the_fact_counts_from_its_start(world):
+    import datetime as dt
+
+    make_project(world, epci="e1", starts_on=dt.date(2024, 2, 1), budget="10.00")
+    out = io.StringIO()
+    call_command("indicators", "--json", "--territory", "ti-a", "--as-of", "2025-06-30",
+                 stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["territory_projects"]["count"] == 1
+    out = io.StringIO()
+    call_command("indicators", "--json", "--territory", "ti-a", "--as-of", "2024-01-31",
+                 stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["territory_projects"]["count"] == 0
