@@ -97,6 +97,25 @@ def check_upload(upload) -> str:
     return ALLOWED[extension]
 
 
+def store(document, upload, *, parent_field: str):
+    """Check `upload` (`check_upload`), fill `document`'s name, size and type from it, store
+    the file under a random name and save the row; a row that fails validation leaves no
+    file behind. `document` is an unsaved model with `name`, `size`, `content_type` and
+    `file` fields, hanging on `parent_field` (already set)."""
+    document.content_type = check_upload(upload)
+    document.name = clean_name(upload.name)
+    document.size = upload.size
+    document.file.save(upload.name, upload, save=False)
+    stored = document.file.name
+    try:
+        document.full_clean(exclude=[parent_field, "file"])
+        document.save()
+    except Exception:
+        remove_files([stored])
+        raise
+    return document
+
+
 def remove_files(names: list[str]) -> None:
     """Delete stored files (after the row that named them is gone)."""
     for name in names:

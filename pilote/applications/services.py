@@ -248,19 +248,10 @@ def document_add(*, acting_user, application: Application, upload, kind: str) ->
     """Store `upload` (checked by `documents.check_upload`: size, extension and content)
     under a random name outside the static root."""
     _check_child(acting_user, application)
-    content_type = documents.check_upload(upload)
-    document = Document(
-        application=application, kind=kind, name=documents.clean_name(upload.name),
-        size=upload.size, content_type=content_type, author=acting_user,
+    document = documents.store(
+        Document(application=application, kind=kind, author=acting_user), upload,
+        parent_field="application",
     )  # fmt: skip
-    document.file.save(upload.name, upload, save=False)
-    stored = document.file.name
-    try:
-        document.full_clean(exclude=["application", "file"])
-        document.save()
-    except Exception:
-        documents.remove_files([stored])
-        raise
     audit.record(actor=acting_user, action="application.document_add", obj=application,
                  after={"document": document.pk, "size": document.size})  # fmt: skip
     return document

@@ -399,19 +399,9 @@ def document_add(*, acting_user, project: TerritoryProject, upload) -> ProjectDo
     """A file checked as the applications' are (size, extension, signature), stored under a
     random name outside the static root."""
     _check_can_edit(acting_user, project)
-    content_type = documents.check_upload(upload)
-    document = ProjectDocument(
-        project=project, name=documents.clean_name(upload.name), size=upload.size,
-        content_type=content_type, author=acting_user,
-    )  # fmt: skip
-    document.file.save(upload.name, upload, save=False)
-    stored = document.file.name
-    try:
-        document.full_clean(exclude=["project", "file"])
-        document.save()
-    except Exception:
-        documents.remove_files([stored])
-        raise
+    document = documents.store(
+        ProjectDocument(project=project, author=acting_user), upload, parent_field="project"
+    )
     audit.record(actor=acting_user, action="territory_project.document_add", obj=project,
                  after={"document": document.pk, "size": document.size})  # fmt: skip
     _touch(project)
